@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { float32ArraySchema, method, volumeGeometrySchema } from './contract';
+
+export const taskKeys = ['active_inflammation', 'asas_bme', 'structural'] as const;
+export type TaskKey = (typeof taskKeys)[number];
+export const camSequences = ['t1', 'stir'] as const;
+
+const operatingPointSchema = z.object({
+  sensitivity: z.number().min(0).max(1).optional(),
+  specificity: z.number().min(0).max(1).optional(),
+  set: z.string().optional(),
+});
+
+export const taskResultSchema = z.object({
+  key: z.enum(taskKeys),
+  label: z.string(),
+  probability: z.number().min(0).max(1),
+  threshold: z.number().min(0).max(1),
+  positive: z.boolean(),
+  operatingPoint: operatingPointSchema,
+});
+export type TaskResult = z.infer<typeof taskResultSchema>;
+
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  sha256: z.string(),
+  name: z.string(),
+  clinicalUse: z.boolean(),
+  disclaimer: z.string(),
+});
+
+export const inferenceResultSchema = z.object({
+  studyInstanceUid: z.string(),
+  model: modelInfoSchema,
+  provider: z.string(),
+  tasks: z.array(taskResultSchema),
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  timingsMs: z.record(z.string(), z.number()),
+  /** Which stacks were read as T1 and STIR: the CAMs live in these stacks' patient space. */
+  stacks: z.object({ t1: z.string(), stir: z.string() }),
+  completedAt: z.string(),
+});
+export type InferenceResult = z.infer<typeof inferenceResultSchema>;
+
+export const camSchema = volumeGeometrySchema.extend({
+  task: z.enum(taskKeys),
+  sequence: z.enum(camSequences),
+  data: float32ArraySchema,
+  /** Largest value in the map; the colour bar runs 0..max. */
+  max: z.number().nonnegative(),
+});
+export type CamPayload = z.infer<typeof camSchema>;
+
+const studyParams = z.object({ studyInstanceUid: z.string().min(1) }).strict();
+
+export const methods = {
+  'inference.status': method(
+    z.object({}).strict(),
+    z.object({
+      available: z.boolean(),
+      /** Why the model cannot run, written for the user, when it is unavailable. */
+      reason: z.string().nullable(),
+      model: modelInfoSchema.nullable(),
+    }),
+    'Whether a model is installed and usable.',
+  ),
+  'inference.run': method(studyParams, inferenceResultSchema, 'Runs (or returns the cached) model result.'),
+  'inference.result': method(studyParams, inferenceResultSchema.nullable(), 'The cached result, if any.'),
+  'inference.cam': method(
+    studyParams.extend({ task: z.enum(taskKeys), sequence: z.enum(camSequences) }).strict(),
+    camSchema,
+    'One Grad-CAM volume in the patient space of the stack it was computed for.',
+  ),
+};
+
+export const events = {
+  'inference.progress': z.object({
+    studyInstanceUid: z.string(),
+    stage: z.string(),
+    fraction: z.number().min(0).max(1),
+  }),
+};

@@ -1,0 +1,2 @@
+export { startLoopbackHost, type HostOptions, type LoopbackHost } from './server';
+export { contentSecurityPolicy } from './security';
