@@ -1,0 +1,11 @@
+export { scanPaths } from './scan';
+export { loadStackVolume } from './load';
+export { decodeFrame, storedValueMapper, type StoredFrame } from './pixels';
+export { parseDicomBytes, DicomReadError } from './parse';
+export { readImageInstance } from './header';
+export { classifyOrientation } from './orientation';
+export { assessRole } from './role';
+export { transferSyntaxName } from './codecs';
+export { TransferSyntax } from './tags';
+export type * from './types';
+export { inspectSummary, inspectText } from './summary';

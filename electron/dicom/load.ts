@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import type { Volume } from '../imaging/volume';
+import { isEncapsulated } from './codecs';
+import { parseDicomBytes } from './parse';
+import { decodeFrame, storedValueMapper, type StoredFrame } from './pixels';
+import type { DicomStack, PixelFormat, SliceRef } from './types';
+
+/** Value range of stored samples after rescale, used to mirror MONOCHROME1 into MONOCHROME2. */
+function modalityRange(pixel: PixelFormat, slope: number, intercept: number): [number, number] {
+  const signed = pixel.pixelRepresentation === 1;
+  const bits = pixel.bitsStored;
+  const lo = signed ? -(2 ** (bits - 1)) : 0;
+  const hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  const a = lo * slope + intercept;
+  const b = hi * slope + intercept;
+  return [Math.min(a, b), Math.max(a, b)];
+}
+
+/**
+ * Writes one frame into `out` at `offset` as modality values (stored * slope + intercept).
+ * MONOCHROME1 is mirrored so brighter always means a higher value; colour becomes luminance.
+ */
+export function frameToFloat(frame: StoredFrame, slice: SliceRef, out: Float32Array, offset: number): void {
+  const { pixel, rescaleSlope: slope, rescaleIntercept: intercept } = slice;
+  const n = pixel.rows * pixel.columns;
+  const v = frame.values;
+  const map = storedValueMapper(pixel);
+  const mirror = pixel.photometric === 'MONOCHROME1' ? modalityRange(pixel, slope, intercept) : undefined;
+  if (frame.samples === 1) {
+    if (!map && !mirror) {
+      for (let i = 0; i < n; i++) out[offset + i] = v[i] * slope + intercept;
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const m = (map ? map(v[i]) : v[i]) * slope + intercept;
+      out[offset + i] = mirror ? mirror[0] + mirror[1] - m : m;
+    }
+    return;
+  }
+  // Our RLE decoder and the JPEG-family decoders all hand back pixel-interleaved samples.
+  const planar = pixel.planarConfiguration === 1 && !isEncapsulated(pixel.transferSyntax);
+  const at = (i: number, s: number): number => (planar ? v[s * n + i] : v[i * frame.samples + s]);
+  // JPEG-family decoders convert YCbCr to RGB; native and RLE YBR keep Y in the first sample.
+  const lumaOnly =
+    pixel.photometric.startsWith('YBR') && !pixel.transferSyntax.startsWith('1.2.840.10008.1.2.4.');
+  for (let i = 0; i < n; i++) {
+    const y = lumaOnly ? at(i, 0) : 0.299 * at(i, 0) + 0.587 * at(i, 1) + 0.114 * at(i, 2);
+    out[offset + i] = y * slope + intercept;
+  }
+}
+
+/**
+ * Reads a stack's pixels into a Float32 volume (modality values) with the stack's affine.
+ * Files are re-read from disk; each multi-frame file once. Missing slices stay 0.
+ */
+export async function loadStackVolume(stack: DicomStack): Promise<Volume> {
+  const [nx, ny, nz] = stack.dims;
+  const data = new Float32Array(nx * ny * nz);
+  const byFile = new Map<string, number[]>();
+  stack.slices.forEach((s, i) => {
+    const list = byFile.get(s.path);
+    if (list) list.push(i);
+    else byFile.set(s.path, [i]);
+  });
+  for (const [path, indices] of byFile) {
+    let parsed;
+    try {
+      parsed = parseDicomBytes(readFileSync(path));
+    } catch (err) {
+      throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    for (const i of indices) {
+      const slice = stack.slices[i];
+      if (slice.pixel.rows !== ny || slice.pixel.columns !== nx) {
+        throw new Error(`${path}: image is ${slice.pixel.columns}x${slice.pixel.rows}, stack is ${nx}x${ny}`);
+      }
+      let frame: StoredFrame;
+      try {
+        frame = await decodeFrame(parsed.dataSet, slice.pixel, slice.frame);
+      } catch (err) {
+        throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      frameToFloat(frame, slice, data, nx * ny * stack.sliceSlots[i]);
+    }
+  }
+  return { dims: [nx, ny, nz], spacing: [...stack.spacing], affine: [...stack.affine], data };
+}

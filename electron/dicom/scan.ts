@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { strings } from './attributes';
+import { resolveReferencedFile, listFiles } from './files';
+import { groupInstances } from './group';
+import { readImageInstance, type ImageInstance } from './header';
+import { DicomReadError, parseDicomBytes, type ParsedDicom } from './parse';
+import { Tag } from './tags';
+import type { ScanResult, SkippedFile } from './types';
+
+function reasonOf(err: unknown): string {
+  if (err instanceof DicomReadError) return err.message;
+  if (err && typeof err === 'object' && 'code' in err)
+    return `cannot read: ${(err as NodeJS.ErrnoException).code}`;
+  return `unreadable: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** Files a DICOMDIR points to; the ones that do not exist are reported, not fatal. */
+function dicomdirReferences(dirPath: string, parsed: ParsedDicom, skipped: SkippedFile[]): string[] {
+  const out: string[] = [];
+  for (const record of parsed.dataSet.elements[Tag.DirectoryRecordSequence]?.items ?? []) {
+    const ds = record.dataSet;
+    if (!ds) continue;
+    const components = strings(ds, Tag.ReferencedFileID).filter(Boolean);
+    if (components.length === 0) continue;
+    const resolved = resolveReferencedFile(dirPath, components);
+    if (resolved) out.push(resolved);
+    else
+      skipped.push({
+        path: `${dirPath} -> ${components.join('/')}`,
+        reason: 'DICOMDIR references a missing file',
+      });
+  }
+  return out;
+}
+
+/**
+ * Reads every file under `paths` (folders recursively, DICOMDIRs followed), never trusting
+ * extensions and never modifying anything. Each unreadable file becomes one `skipped` entry
+ * naming the reason; nothing here throws for bad input.
+ */
+export function scanPaths(paths: string[]): ScanResult {
+  const { files, missing } = listFiles(paths);
+  const skipped: SkippedFile[] = [...missing];
+  const instances: ImageInstance[] = [];
+  const queued = new Set(files);
+  const queue = [...files];
+  let read = 0;
+  for (let i = 0; i < queue.length; i++) {
+    const file = queue[i];
+    try {
+      const parsed = parseDicomBytes(readFileSync(file));
+      if (parsed.dataSet.elements[Tag.DirectoryRecordSequence]) {
+        read += 1;
+        for (const ref of dicomdirReferences(file, parsed, skipped)) {
+          if (!queued.has(ref)) {
+            queued.add(ref);
+            queue.push(ref);
+          }
+        }
+        continue;
+      }
+      instances.push(readImageInstance(parsed, file));
+      read += 1;
+    } catch (err) {
+      skipped.push({ path: file, reason: reasonOf(err) });
+    }
+  }
+  const { studies, duplicates } = groupInstances(instances);
+  return { studies, files: { read, skipped: [...skipped, ...duplicates] } };
+}
