@@ -44,25 +44,25 @@ function blurAxis(
 ): Float32Array {
   const n = dims[axis];
   const radius = (kernel.length - 1) / 2;
+  const taps = kernel.length;
   const out = new Float32Array(src.length);
-  const line = new Float64Array(n);
-  const [nx, ny, nz] = dims;
-  // Visit every line along `axis`: iterate over the two other axes.
+  // The line with `radius` replicated border voxels each side, so the inner loop has no branches.
+  const line = new Float64Array(n + 2 * radius);
   const others = [0, 1, 2].filter((a) => a !== axis);
-  const sizes = [nx, ny, nz];
-  const otherStrides = [1, nx, nx * ny];
-  for (let b = 0; b < sizes[others[1]]; b++) {
-    for (let a = 0; a < sizes[others[0]]; a++) {
+  const otherStrides = [1, dims[0], dims[0] * dims[1]];
+  for (let b = 0; b < dims[others[1]]; b++) {
+    for (let a = 0; a < dims[others[0]]; a++) {
       const base = a * otherStrides[others[0]] + b * otherStrides[others[1]];
-      for (let p = 0; p < n; p++) line[p] = src[base + p * stride];
+      for (let p = 0; p < n; p++) line[p + radius] = src[base + p * stride];
+      const first = line[radius];
+      const last = line[radius + n - 1];
+      for (let q = 0; q < radius; q++) {
+        line[q] = first;
+        line[radius + n + q] = last;
+      }
       for (let p = 0; p < n; p++) {
         let acc = 0;
-        for (let q = -radius; q <= radius; q++) {
-          let idx = p + q;
-          if (idx < 0) idx = 0;
-          else if (idx >= n) idx = n - 1;
-          acc += kernel[q + radius] * line[idx];
-        }
+        for (let q = 0; q < taps; q++) acc += kernel[q] * line[p + q];
         out[base + p * stride] = acc;
       }
     }

@@ -141,7 +141,8 @@ function spacingOf(affine: Affine): [number, number, number] {
   return [norm(column(affine, 0)), norm(column(affine, 1)), norm(column(affine, 2))];
 }
 
-function gridSampling(stack: SamplingGrid, grid: ModelGrid): SamplingGrid {
+/** The model grid of a stack (see gridAffineForStack) as a sampling target. */
+export function modelGridSampling(stack: SamplingGrid, grid: ModelGrid): SamplingGrid {
   const [D, H, W] = grid.size;
   return { dims: [W, H, D], affine: gridAffineForStack(stack, grid) };
 }
@@ -152,16 +153,20 @@ function gridSampling(stack: SamplingGrid, grid: ModelGrid): SamplingGrid {
  * volume's data is C order [D][H][W], ready as an ONNX tensor; its affine maps back to LPS.
  */
 export function resampleToGrid(stack: Volume, grid: ModelGrid, options: ResampleOptions = {}): Volume {
-  return resampleOnto(stack, gridSampling(stack, grid), options);
+  return resampleOnto(stack, modelGridSampling(stack, grid), options);
+}
+
+/** A label volume onto the model grid laid in its own frame (see resampleLabelsOnto). */
+export function resampleLabelsToGrid(labels: Volume, grid: ModelGrid): Volume {
+  return resampleLabelsOnto(labels, modelGridSampling(labels, grid));
 }
 
 /**
- * A label volume onto the model grid: each grid voxel takes the largest label among the source
- * voxels whose centres fall inside it, so a lesion thinner than a grid voxel is not lost;
+ * A label volume onto a target grid: each target voxel takes the largest label among the source
+ * voxels whose centres fall inside it, so a lesion thinner than a target voxel is not lost;
  * when none falls inside (upsampling), the nearest source voxel's label.
  */
-export function resampleLabelsToGrid(labels: Volume, grid: ModelGrid): Volume {
-  const target = gridSampling(labels, grid);
+export function resampleLabelsOnto(labels: Volume, target: SamplingGrid): Volume {
   const [ox, oy, oz] = target.dims;
   const out = new Float32Array(ox * oy * oz);
   const found = new Uint8Array(out.length);
@@ -194,5 +199,5 @@ export function resampleLabelsToGrid(labels: Volume, grid: ModelGrid): Volume {
       }
     }
   }
-  return { dims: [ox, oy, oz], spacing: spacingOf(target.affine), affine: target.affine, data: out };
+  return { dims: [ox, oy, oz], spacing: spacingOf(target.affine), affine: [...target.affine], data: out };
 }
