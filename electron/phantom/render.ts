@@ -1,0 +1,164 @@
+import type { Anatomy } from './anatomy';
+import { cellOf, CELLS_PER_SLICE } from './quadrants';
+import { LesionHit, type Lesion } from './lesions';
+import type { SeriesGeometry } from './geometry';
+import { Tissue } from './tissues';
+
+/** Which lesion role a series shows: STIR shows active lesions, T1 structural ones. */
+export type LesionRole = 'active' | 'structural';
+
+export interface RenderInput {
+  anatomy: Anatomy;
+  lesions: readonly Lesion[];
+  geometry: SeriesGeometry;
+  /** signal per tissue code */
+  table: Float32Array;
+  /** STIR with imperfect inversion; the per-voxel difference is kept for the fat-sat failure artifact */
+  failureTable?: Float32Array;
+  role: LesionRole;
+  /** also render the anatomy one field of view to each side along the rows (wrap-around) */
+  wrap: boolean;
+}
+
+export interface RenderOutput {
+  /** noise-, bias- and artifact-free signal */
+  clean: Float32Array;
+  /** signal with imperfect fat suppression minus clean (STIR only) */
+  fatFailureDelta?: Float32Array;
+  /** signal folded in from outside the field of view */
+  wrapped?: Float32Array;
+  /** lesion label per voxel (LESION_CODES) for this series' role */
+  mask: Uint8Array;
+  /** grid cell per masked voxel (0..7), 255 elsewhere */
+  cells: Uint8Array;
+  /** area (mm^2) per lesion x slice x cell, and the deepest voxel (mm) there */
+  area: Float32Array;
+  depth: Float32Array;
+}
+
+/**
+ * Evaluate the analytic anatomy and lesions directly on the acquired voxel grid of one series:
+ * each voxel centre is mapped to the sacral frame incrementally, classified, and given the signal
+ * of its tissue mixture. No intermediate volume is made.
+ */
+export function renderSeries(input: RenderInput): RenderOutput {
+  const { anatomy: anat, lesions, geometry: g, table, failureTable, role } = input;
+  const [nx, ny, nz] = g.dims;
+  const n = nx * ny * nz;
+  const clean = new Float32Array(n);
+  const fatFailureDelta = failureTable ? new Float32Array(n) : undefined;
+  const wrapped = input.wrap ? new Float32Array(n) : undefined;
+  const mask = new Uint8Array(n);
+  const cells = new Uint8Array(n).fill(255);
+  const area = new Float32Array(lesions.length * nz * CELLS_PER_SLICE);
+  const depth = new Float32Array(lesions.length * nz * CELLS_PER_SLICE);
+  const voxelArea = g.spacing[0] * g.spacing[1];
+  const M = anat.toLocal;
+  const local = (p: number[]): [number, number, number] => [
+    M[0] * p[0] + M[1] * p[1] + M[2] * p[2],
+    M[3] * p[0] + M[4] * p[1] + M[5] * p[2],
+    M[6] * p[0] + M[7] * p[1] + M[8] * p[2],
+  ];
+  const di = local(g.row.map((x) => x * g.spacing[0]));
+  const dj = local(g.col.map((x) => x * g.spacing[1]));
+  const dk = local(g.normal.map((x) => x * g.spacing[2]));
+  const o = local(g.origin);
+  const fovShift = local(g.row.map((x) => x * g.spacing[0] * nx));
+  const hit = new LesionHit();
+  const rowLesions: number[] = [];
+  const marrowT = table[Tissue.marrow];
+  const redT = table[Tissue.redMarrow];
+
+  const signalOf = (t: number, red: number, tab: Float32Array): number =>
+    t === Tissue.marrow ? (1 - red) * tab[Tissue.marrow] + red * tab[Tissue.redMarrow] : tab[t];
+
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      const u0 = o[0] + j * dj[0] + k * dk[0];
+      const v0 = o[1] + j * dj[1] + k * dk[1];
+      const w0 = o[2] + j * dj[2] + k * dk[2];
+      selectRowLesions(lesions, rowLesions, u0, v0, w0, u0 + nx * di[0], v0 + nx * di[1], w0 + nx * di[2]);
+      const rowBase = nx * (j + ny * k);
+      for (let i = 0; i < nx; i++) {
+        const u = u0 + i * di[0];
+        const v = v0 + i * di[1];
+        const w = w0 + i * di[2];
+        const tissue = anat.classify(u, v, w);
+        const idx = rowBase + i;
+        if (wrapped) {
+          let s = 0;
+          if (anat.classify(u + fovShift[0], v + fovShift[1], w + fovShift[2]) !== Tissue.air)
+            s += signalOf(anat.tissue, anat.red, table);
+          if (anat.classify(u - fovShift[0], v - fovShift[1], w - fovShift[2]) !== Tissue.air)
+            s += signalOf(anat.tissue, anat.red, table);
+          wrapped[idx] = s;
+          anat.classify(u, v, w);
+        }
+        if (tissue === Tissue.air) continue;
+        let t: number = tissue;
+        let mix = 0;
+        let mixTissue = 0;
+        if (rowLesions.length > 0) {
+          hit.reset(tissue);
+          for (const L of rowLesions) hit.apply(anat, lesions[L], L, u, v, w);
+          t = hit.tissue;
+          mix = hit.mix;
+          mixTissue = hit.mixTissue;
+          const code = role === 'active' ? hit.activeCode : hit.structuralCode;
+          if (code !== 0) {
+            const cell = cellOf(anat, u, v, w);
+            mask[idx] = code;
+            cells[idx] = cell;
+            const list = role === 'active' ? hit.activeLesions : hit.structuralLesions;
+            const count = role === 'active' ? hit.activeCount : hit.structuralCount;
+            for (let m = 0; m < count; m++) {
+              const L = list[m];
+              const a = (L * nz + k) * CELLS_PER_SLICE + cell;
+              area[a] += voxelArea;
+              if (anat.depth > depth[a]) depth[a] = anat.depth;
+            }
+          }
+        }
+        const red = t === Tissue.marrow ? anat.red : 0;
+        let s = t === Tissue.marrow ? (1 - red) * marrowT + red * redT : table[t];
+        if (mix > 0) s = (1 - mix) * s + mix * table[mixTissue];
+        clean[idx] = s;
+        if (fatFailureDelta && failureTable) {
+          let f = signalOf(t, red, failureTable);
+          if (mix > 0) f = (1 - mix) * f + mix * failureTable[mixTissue];
+          fatFailureDelta[idx] = f - s;
+        }
+      }
+    }
+  }
+  return { clean, fatFailureDelta, wrapped, mask, cells, area, depth };
+}
+
+/** Lesions whose bounding box the row segment may cross (a cheap pre-filter for the inner loop). */
+function selectRowLesions(
+  lesions: readonly Lesion[],
+  out: number[],
+  u0: number,
+  v0: number,
+  w0: number,
+  u1: number,
+  v1: number,
+  w1: number,
+): void {
+  out.length = 0;
+  const uLo = Math.min(u0, u1);
+  const uHi = Math.max(u0, u1);
+  const vLo = Math.min(v0, v1);
+  const vHi = Math.max(v0, v1);
+  const wLo = Math.min(w0, w1);
+  const wHi = Math.max(w0, w1);
+  for (let L = 0; L < lesions.length; L++) {
+    const c = lesions[L].centre;
+    const r = lesions[L].radii;
+    // 1.4: the irregular border may reach beyond the nominal radius.
+    if (c[0] + 1.4 * r[0] < uLo || c[0] - 1.4 * r[0] > uHi) continue;
+    if (c[1] + 1.4 * r[1] < vLo || c[1] - 1.4 * r[1] > vHi) continue;
+    if (c[2] + 1.4 * r[2] < wLo || c[2] - 1.4 * r[2] > wHi) continue;
+    out.push(L);
+  }
+}
