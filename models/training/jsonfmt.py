@@ -14,7 +14,7 @@ WIDTH = 110
 def _scalar(v: Any) -> str:
     if isinstance(v, float):
         if not math.isfinite(v):
-            raise ValueError(f"cannot write non-finite number {v} to JSON")
+            return "null"  # e.g. an AUC on a set without positives: undefined, not a number
         return repr(v).replace("e-0", "e-").replace("e+0", "e+").replace("e+", "e")
     return json.dumps(v, ensure_ascii=False)
 

@@ -1,0 +1,87 @@
+"""Thresholds from the validation split, then one scoring of the unseen site: per-task AUC with
+bootstrap CI, sensitivity/specificity/accuracy with Clopper-Pearson CIs, confusion matrices, and
+the Grad-CAM pointing game on positive exams."""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+import numpy as np
+import torch
+
+from .classifier import DualEncoderClassifier
+from .dataset import TASKS, Dataset
+from .gradcam import ClassifierWithCam
+from .metrics import binary_metrics, pointing_hit, task_report, youden_threshold
+from .train_classifier import Volumes, predict
+
+# Which sequence's CAM and lesion mask a task's evidence lives on (READING.md: active lesions are
+# read on STIR, structural lesions on T1).
+TASK_SEQUENCE = {"active_inflammation": 1, "asas_bme": 1, "structural": 0}
+MASK_KEY = {0: "t1Mask", 1: "stirMask"}
+# Pointing-game tolerance in grid voxels (slice, row, col): one slice, 8 mm in-plane.
+TOLERANCE_VOX = (1, 4, 4)
+
+
+def choose_thresholds(y_val: np.ndarray, p_val: np.ndarray) -> Dict[str, Dict]:
+    out = {}
+    for t, key in enumerate(TASKS):
+        thr = youden_threshold(y_val[:, t], p_val[:, t])
+        m = binary_metrics(y_val[:, t], p_val[:, t], thr)
+        out[key] = {
+            "threshold": thr,
+            "operatingPoint": {
+                "sensitivity": m["sensitivity"],
+                "specificity": m["specificity"],
+                "set": "validation",
+                "n": m["n"],
+                "rule": "Youden index (max sensitivity + specificity - 1) on the validation split",
+            },
+        }
+    return out
+
+
+def score(y: np.ndarray, p: np.ndarray, thresholds: Dict[str, float], n_boot: int = 2000) -> Dict:
+    return {key: task_report(y[:, t], p[:, t], thresholds[key], n_boot) for t, key in enumerate(TASKS)}
+
+
+@torch.no_grad()
+def cams_and_probabilities(model: DualEncoderClassifier, volumes: Volumes, ids: List[str]):
+    wrapper = ClassifierWithCam(model).eval()
+    probs, cams = [], []
+    for i in ids:
+        t1, stir = (torch.from_numpy(v)[None, None] for v in volumes[i])
+        p, cam = wrapper(t1, stir)
+        probs.append(p[0].numpy())
+        cams.append(cam[0].numpy())
+    return np.stack(probs), np.stack(cams)
+
+
+def pointing_game(ds: Dataset, ids: List[str], y: np.ndarray, cams: np.ndarray) -> Dict:
+    out = {}
+    for t, key in enumerate(TASKS):
+        seq = TASK_SEQUENCE[key]
+        hits = near = n = 0
+        fractions = []
+        for row, exam_id in enumerate(ids):
+            exam = ds.exam(exam_id)
+            if not y[row, t] or not ds.has(exam, MASK_KEY[seq]):
+                continue
+            mask = ds.volume(exam, MASK_KEY[seq]) > 0
+            if not mask.any():
+                continue
+            n += 1
+            hits += pointing_hit(cams[row, t, seq], mask)
+            near += pointing_hit(cams[row, t, seq], mask, TOLERANCE_VOX)
+            fractions.append(float(mask.mean()))
+        out[key] = {
+            "sequence": ["t1", "stir"][seq],
+            "positiveExamsWithMask": n,
+            "hits": hits,
+            "hitRate": hits / n if n else None,
+            "hitsWithinTolerance": near,
+            "hitRateWithinTolerance": near / n if n else None,
+            "toleranceVoxels": list(TOLERANCE_VOX),
+            "chanceRate": float(np.mean(fractions)) if fractions else None,
+        }
+    return out

@@ -1,0 +1,208 @@
+"""The whole training run, stage by stage, resumable (a finished stage's output is reused):
+
+  nice -n 5 /usr/bin/python3 -m models.training.pipeline --dataset <sij dataset dir> \\
+      --unseen-site <site> --run <run dir> [--minutes-unet 6 --minutes-classifier 25 ...]
+
+then `python3 -m models.training.export --checkpoints <run> --report <run>/report.json --out models/<id>`.
+Progress is appended to <run>/log.jsonl, one JSON object per line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import checkpoint
+from .config import PRESETS
+from .dataset import TASKS, load_dataset
+from .evaluate import cams_and_probabilities, choose_thresholds, pointing_game, score
+from .jsonfmt import write_json
+from .splits import make_splits
+from .tensors import read_f32, write_f32
+from .train_classifier import predict, train_classifier
+from .train_denoiser import denoise, evaluate_unet, train_unet
+
+
+class Run:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.t0 = time.time()
+
+    def log(self, entry):
+        entry = {"t": round(time.time() - self.t0, 1), **entry}
+        with open(self.folder / "log.jsonl", "a") as f:
+            f.write(json.dumps(entry) + "\n")
+        print(json.dumps(entry), flush=True)
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+
+def quality_reference(ds, ids):
+    """Mean and SD of each image-quality feature over the training exams (from `sij dataset --features`)."""
+    groups = {}
+    for i in ids:
+        feats = ds.exam(i).features or {}
+        for group, values in feats.items():
+            for name, v in values.items():
+                if isinstance(v, (int, float)) and np.isfinite(v):
+                    groups.setdefault(group, {}).setdefault(name, []).append(float(v))
+    return {
+        g: {"features": {n: {"mean": float(np.mean(v)), "std": float(np.std(v))} for n, v in names.items()}}
+        for g, names in groups.items()
+    } or None
+
+
+def prevalence(labels, ids):
+    y = np.stack([labels[i] for i in ids])
+    return {k: int(y[:, t].sum()) for t, k in enumerate(TASKS)}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python3 -m models.training.pipeline", description=__doc__.splitlines()[0])
+    p.add_argument("--dataset", required=True, type=Path)
+    p.add_argument("--unseen-site", required=True)
+    p.add_argument("--run", required=True, type=Path)
+    p.add_argument("--preset", default="small", choices=sorted(PRESETS))
+    p.add_argument("--minutes-unet", type=float, default=6)
+    p.add_argument("--minutes-classifier", type=float, default=25)
+    p.add_argument("--minutes-ablation", type=float, default=15)
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--unet-train-exams", type=int, default=120, help="cap on exams loaded for U-Net training")
+    p.add_argument("--bootstrap", type=int, default=2000)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    cfg = PRESETS[a.preset]
+    run = Run(a.run)
+    wall = {}
+    ds = load_dataset(a.dataset)
+    if tuple(ds.grid_size) != tuple(cfg.grid_size):
+        raise SystemExit(f"{a.dataset}/dataset.json: grid {list(ds.grid_size)} differs from the {cfg.name} preset's {list(cfg.grid_size)}")
+    splits = make_splits(ds, a.unseen_site, seed=a.seed)
+    write_json(run.path("splits.json"), splits)
+    labels = {e.id: e.label_vector() for e in ds.exams}
+    run.log({"stage": "splits", **{k: len(v) for k, v in splits.items() if k in ("train", "validation", "unseen")}})
+
+    # 1. Denoisers, one per sequence.
+    unets, denoiser_metrics = {}, {}
+    for seq in ("t1", "stir"):
+        ck = run.path(f"denoise_{seq}.pt")
+        t = time.time()
+        if ck.exists():
+            unets[seq], _ = checkpoint.load_unet(ck)
+        else:
+            ids = splits["train"][: a.unet_train_exams]
+            unets[seq] = train_unet(ds, ids, seq, cfg, a.minutes_unet, seed=a.seed, log=run.log)
+            checkpoint.save(ck, unets[seq], cfg, {"trainExams": len(ids)})
+        denoiser_metrics[seq] = evaluate_unet(unets[seq], ds, splits["unseen"], seq)
+        wall[f"denoise_{seq}"] = round(time.time() - t)
+        run.log({"stage": f"denoise_{seq}", "unseenSite": denoiser_metrics[seq]})
+
+    # 2. Denoised copies of every exam (the classifier trains on what it will see at inference).
+    t = time.time()
+    cache = run.path("denoised")
+    cache.mkdir(exist_ok=True)
+    raw, den = {}, {}
+    for n, e in enumerate(ds.exams):
+        raw[e.id] = (ds.volume(e, "t1"), ds.volume(e, "stir"))
+        pair = []
+        for k, seq in enumerate(("t1", "stir")):
+            f = cache / f"{e.id}.{seq}.f32"
+            if f.exists():
+                pair.append(read_f32(f, ds.grid_size))
+            else:
+                v = denoise(unets[seq], raw[e.id][k])
+                write_f32(f, v)
+                pair.append(v)
+        den[e.id] = tuple(pair)
+        if n % 50 == 0:
+            run.log({"stage": "denoise_all", "done": n, "of": len(ds.exams)})
+    wall["denoise_all"] = round(time.time() - t)
+
+    # 3. Classifier on denoised input, 4. the same recipe on raw input (ablation).
+    models, infos = {}, {}
+    for tag, volumes, minutes in (("classifier", den, a.minutes_classifier), ("classifier_raw", raw, a.minutes_ablation)):
+        ck = run.path(f"{tag}.pt")
+        t = time.time()
+        if ck.exists():
+            models[tag], _ = checkpoint.load_classifier(ck)
+            infos[tag] = json.loads(run.path(f"{tag}.json").read_text())
+        else:
+            models[tag], infos[tag] = train_classifier(
+                cfg, volumes, labels, splits["train"], splits["validation"], minutes, epochs=a.epochs, seed=a.seed, tag=tag, log=run.log
+            )
+            checkpoint.save(ck, models[tag], cfg, {"bestEpoch": infos[tag]["bestEpoch"]})
+            write_json(run.path(f"{tag}.json"), infos[tag])
+        wall[tag] = round(time.time() - t)
+
+    # 5. Thresholds on validation (fixed here), then the unseen site, once.
+    y_val = np.stack([labels[i] for i in splits["validation"]])
+    y_unseen = np.stack([labels[i] for i in splits["unseen"]])
+    metrics = {}
+    op = {}
+    for tag, volumes in (("classifier", den), ("classifier_raw", raw)):
+        chosen = choose_thresholds(y_val, predict(models[tag], volumes, splits["validation"]))
+        op[tag] = chosen
+        thresholds = {k: v["threshold"] for k, v in chosen.items()}
+        probs, cams = cams_and_probabilities(models[tag], volumes, splits["unseen"])
+        metrics[tag] = score(y_unseen, probs, thresholds, a.bootstrap)
+        if tag == "classifier":
+            metrics["pointingGame"] = pointing_game(ds, splits["unseen"], y_unseen, cams)
+            with open(run.path("unseen_predictions.csv"), "w") as f:
+                f.write("exam_id," + ",".join(TASKS) + "," + ",".join(f"p_{k}" for k in TASKS) + "\n")
+                for i, exam_id in enumerate(splits["unseen"]):
+                    f.write(exam_id + "," + ",".join(str(int(v)) for v in y_unseen[i]) + "," + ",".join(f"{v:.6f}" for v in probs[i]) + "\n")
+        run.log({"stage": "evaluate", "model": tag, "auc": {k: round(m["auc"], 3) for k, m in metrics[tag].items()}})
+
+    n_exams = {k: len(splits[k]) for k in ("train", "validation", "unseen")}
+    report = {
+        "trainingData": {
+            "description": (
+                "Synthetic semicoronal SIJ MRI examinations (T1 TSE + STIR) from the SIJ Reader phantom generator, "
+                "prepared by `sij dataset` (the inference front half). Denoiser targets: the phantom's clean volumes."
+            ),
+            "trainSites": splits["trainSites"],
+            "validationSites": splits["trainSites"],
+            "validation": "a label-stratified 20% split of the training sites' exams",
+            "unseenSite": splits["unseenSite"],
+            "exams": sum(n_exams.values()),
+            "examsPerSplit": n_exams,
+            "positivesPerSplit": {k: prevalence(labels, splits[k]) for k in ("train", "validation", "unseen")},
+        },
+        "thresholds": {k: v["threshold"] for k, v in op["classifier"].items()},
+        "operatingPoints": {k: v["operatingPoint"] for k, v in op["classifier"].items()},
+        "metrics": {
+            "unseenSite": metrics["classifier"],
+            "ablationWithoutDenoiser": {
+                "description": "The same classifier recipe trained and evaluated on the raw z-scored volumes (no U-Net), own validation thresholds.",
+                "unseenSite": metrics["classifier_raw"],
+                "thresholds": {k: v["threshold"] for k, v in op["classifier_raw"].items()},
+            },
+            "denoiserUnseenSite": denoiser_metrics,
+            "pointingGame": metrics["pointingGame"],
+            "statistics": "computed in Python (models/training/metrics.py): AUC = Mann-Whitney, stratified percentile bootstrap CI; exact Clopper-Pearson CIs",
+        },
+        "training": {
+            "wallSeconds": wall,
+            "totalWallSeconds": round(time.time() - run.t0),
+            "classifier": {k: v for k, v in infos["classifier"].items() if k != "history"},
+            "classifierRaw": {k: v for k, v in infos["classifier_raw"].items() if k != "history"},
+            "threads": a.threads,
+        },
+        "qualityReference": quality_reference(ds, splits["train"]),
+    }
+    write_json(run.path("report.json"), report)
+    run.log({"stage": "done", "wall": wall})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

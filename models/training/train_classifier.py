@@ -1,0 +1,121 @@
+"""Training of the dual-encoder classifier: label-smoothed BCE with class weights (one logit per
+task), augmentation, one-cycle learning rate, early stopping on the validation mean AUC."""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Callable, Dict, List, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .augment import augment_pair
+from .classifier import DualEncoderClassifier
+from .config import ModelConfig
+from .metrics import auc
+
+Volumes = Dict[str, Tuple[np.ndarray, np.ndarray]]
+
+
+def smoothed_bce(logits: torch.Tensor, y: torch.Tensor, pos_weight: torch.Tensor, eps: float) -> torch.Tensor:
+    target = y * (1 - eps) + 0.5 * eps
+    return F.binary_cross_entropy_with_logits(logits, target, pos_weight=pos_weight)
+
+
+def one_cycle(progress: float, max_lr: float) -> float:
+    """One-cycle schedule on the fraction of the budget used (steps or wall time, whichever is
+    further), so that a time-boxed run still ends with a small learning rate."""
+    p = min(max(progress, 0.0), 1.0)
+    if p < 0.25:
+        return max_lr / 25 + (max_lr - max_lr / 25) * p / 0.25
+    return max_lr / 1e4 + (max_lr - max_lr / 1e4) * 0.5 * (1 + np.cos(np.pi * (p - 0.25) / 0.75))
+
+
+@torch.no_grad()
+def predict(model: DualEncoderClassifier, volumes: Volumes, ids: List[str], batch: int = 8) -> np.ndarray:
+    model.eval()
+    out = []
+    for i in range(0, len(ids), batch):
+        chunk = ids[i : i + batch]
+        t1 = torch.from_numpy(np.stack([volumes[k][0] for k in chunk])).unsqueeze(1)
+        stir = torch.from_numpy(np.stack([volumes[k][1] for k in chunk])).unsqueeze(1)
+        out.append(torch.sigmoid(model(t1, stir)).numpy())
+    return np.concatenate(out)
+
+
+def train_classifier(
+    cfg: ModelConfig,
+    volumes: Volumes,
+    labels: Dict[str, np.ndarray],
+    train_ids: List[str],
+    val_ids: List[str],
+    minutes: float,
+    epochs: int = 30,
+    batch: int = 8,
+    lr: float = 3e-3,
+    patience: int = 6,
+    smoothing: float = 0.1,
+    seed: int = 0,
+    tag: str = "classifier",
+    log: Callable[[Dict], None] = print,
+) -> Tuple[DualEncoderClassifier, Dict]:
+    torch.manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    model = DualEncoderClassifier(cfg)
+    y_train = np.stack([labels[i] for i in train_ids])
+    y_val = np.stack([labels[i] for i in val_ids])
+    pos = y_train.sum(0)
+    if (pos == 0).any() or (pos == len(y_train)).any():
+        raise ValueError(f"every task needs positive and negative training exams (positives per task: {pos.tolist()})")
+    pos_weight = torch.tensor((len(y_train) - pos) / pos, dtype=torch.float32)
+    steps_per_epoch = len(train_ids) // batch
+    if steps_per_epoch == 0:
+        raise ValueError(f"{len(train_ids)} training exams: fewer than one batch of {batch}")
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-3)
+    best = {"auc": -1.0, "epoch": -1, "state": None}
+    t0 = time.time()
+    history = []
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(len(train_ids), generator=g).tolist()
+        losses = []
+        for s in range(steps_per_epoch):  # drop_last: BatchNorm1d cannot train on a batch of one
+            chunk = [train_ids[j] for j in order[s * batch : (s + 1) * batch]]
+            t1 = torch.from_numpy(np.stack([volumes[k][0] for k in chunk])).unsqueeze(1)
+            stir = torch.from_numpy(np.stack([volumes[k][1] for k in chunk])).unsqueeze(1)
+            t1, stir = augment_pair(t1, stir, g)
+            progress = max((epoch * steps_per_epoch + s) / (epochs * steps_per_epoch), (time.time() - t0) / (minutes * 60))
+            for group in opt.param_groups:
+                group["lr"] = one_cycle(progress, lr)
+            yb = torch.from_numpy(np.stack([labels[k] for k in chunk]))
+            loss = smoothed_bce(model(t1, stir), yb, pos_weight, smoothing)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        p_val = predict(model, volumes, val_ids)
+        aucs = [auc(y_val[:, t], p_val[:, t]) for t in range(y_val.shape[1])]
+        mean_auc = float(np.nanmean(aucs))
+        history.append({"epoch": epoch, "loss": float(np.mean(losses)), "valAuc": [round(a, 4) for a in aucs]})
+        log({"stage": tag, "epoch": epoch, "loss": round(float(np.mean(losses)), 4), "valAuc": [round(a, 3) for a in aucs], "s": round(time.time() - t0)})
+        if mean_auc > best["auc"]:
+            best = {"auc": mean_auc, "epoch": epoch, "state": copy.deepcopy(model.state_dict())}
+        if epoch - best["epoch"] >= patience:
+            log({"stage": tag, "earlyStop": epoch})
+            break
+        if time.time() - t0 > minutes * 60:
+            log({"stage": tag, "timeBudgetStop": epoch})
+            break
+    model.load_state_dict(best["state"])
+    model.eval()
+    info = {
+        "bestEpoch": best["epoch"],
+        "bestValMeanAuc": best["auc"],
+        "epochsRun": len(history),
+        "seconds": round(time.time() - t0),
+        "history": history,
+        "posWeight": pos_weight.tolist(),
+    }
+    return model, info
