@@ -12,6 +12,7 @@ import {
   setCell,
   setJudgement,
   signReadingVersion,
+  type GridCell,
 } from '../../../electron/reading';
 import { exam, reader } from '../../unit/reading/fixtures';
 import { openReadingDb } from './db';
