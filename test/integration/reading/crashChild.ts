@@ -26,12 +26,12 @@ writeSync(1, `ready\n`);
 
 for (let n = 1; ; n++) {
   const r = editReading(db, readingId, reader, 'edit', (d) => {
-    const cell = {
+    const cell: GridCell = {
       slice: n % 16,
       joint: n % 2 ? 'left' : 'right',
       quadrant: 'upper_ilium',
       lesions: ['bme'],
-    } as const;
+    };
     return { ...setCell(d, cell, now()), comment: `save ${n} ${'x'.repeat(n % 4000)}` };
   });
   writeSync(1, `committed ${r.version} ${n}\n`);
