@@ -1,5 +1,6 @@
 import type { DataSet } from './dicom-parser';
 import { firstItem, fdOrDs, num, nums, str, strings, us } from './attributes';
+import { undecodableReason } from './codecs';
 import { DicomReadError, type ParsedDicom } from './parse';
 import { sopClassName } from './sop-classes';
 import { Tag } from './tags';
@@ -171,6 +172,8 @@ export function readImageInstance(parsed: ParsedDicom, path: string): ImageInsta
     throw new DicomReadError('missing SOP/Study/Series Instance UID: cannot place the image in a study');
   }
   const pixel = pixelFormat(ds, parsed.transferSyntax, path);
+  const undecodable = undecodableReason(pixel);
+  if (undecodable) throw new DicomReadError(undecodable);
   const imageType = strings(ds, Tag.ImageType).map((s) => s.toUpperCase());
   const mosaicCount =
     num(ds, Tag.SiemensNumberOfImagesInMosaic) ??

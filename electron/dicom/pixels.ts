@@ -1,4 +1,4 @@
-import { decodeEncapsulated, isEncapsulated, UnsupportedEncodingError } from './codecs';
+import { decodeEncapsulated, isEncapsulated, undecodableReason, UnsupportedEncodingError } from './codecs';
 import { dicomParser, type DataSet, type Element } from './dicom-parser';
 import { Tag, TransferSyntax } from './tags';
 import type { PixelFormat } from './types';
@@ -63,9 +63,8 @@ function unpackBits(bytes: Uint8Array, firstBit: number, count: number): Uint8Ar
 }
 
 function nativeFrame(ds: DataSet, pixel: PixelFormat, frame: number): StoredFrame {
-  if (pixel.photometric.startsWith('YBR') && pixel.photometric !== 'YBR_FULL') {
-    throw new UnsupportedEncodingError(`uncompressed ${pixel.photometric} is not supported`);
-  }
+  const undecodable = undecodableReason(pixel);
+  if (undecodable) throw new UnsupportedEncodingError(undecodable);
   const el = pixelElement(ds);
   const samples = pixel.samplesPerPixel;
   const perFrame = pixel.rows * pixel.columns * samples;

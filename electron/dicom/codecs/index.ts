@@ -39,6 +39,37 @@ export function transferSyntaxName(syntax: string): string {
   return NAMES[syntax] ?? syntax;
 }
 
+const DECODABLE = new Set<string>([
+  TransferSyntax.ImplicitLittle,
+  TransferSyntax.ExplicitLittle,
+  TransferSyntax.DeflatedExplicitLittle,
+  TransferSyntax.ExplicitBig,
+  TransferSyntax.Rle,
+  TransferSyntax.JpegBaseline,
+  TransferSyntax.JpegExtended,
+  TransferSyntax.JpegLosslessProcess14,
+  TransferSyntax.JpegLosslessSV1,
+  TransferSyntax.JpegLsLossless,
+  TransferSyntax.JpegLsNearLossless,
+  TransferSyntax.Jpeg2000Lossless,
+  TransferSyntax.Jpeg2000,
+]);
+
+/** Why this reader cannot decode the pixels, known from the header alone; undefined if it can. */
+export function undecodableReason(pixel: PixelFormat): string | undefined {
+  const syntax = pixel.transferSyntax;
+  if (!DECODABLE.has(syntax)) return `${transferSyntaxName(syntax)} (${syntax}) is not supported`;
+  const jpegDct = syntax === TransferSyntax.JpegBaseline || syntax === TransferSyntax.JpegExtended;
+  if (jpegDct && pixel.bitsStored > 8) {
+    return `12-bit ${transferSyntaxName(syntax)} is not supported (the bundled libjpeg-turbo decodes 8-bit only)`;
+  }
+  const native = !isEncapsulated(syntax);
+  if (native && pixel.photometric.startsWith('YBR') && pixel.photometric !== 'YBR_FULL') {
+    return `uncompressed ${pixel.photometric} is not supported`;
+  }
+  return undefined;
+}
+
 function jpegLossless(encoded: Uint8Array, pixel: PixelFormat): DecodedFrame {
   const { Decoder } = require('jpeg-lossless-decoder-js') as {
     Decoder: new () => { decode(b: ArrayBuffer, o: number, l: number, n: number): ArrayBufferView };
@@ -89,11 +120,7 @@ export async function decodeEncapsulated(encoded: Uint8Array, pixel: PixelFormat
       return jpegLossless(encoded, pixel);
     case TransferSyntax.JpegBaseline:
     case TransferSyntax.JpegExtended:
-      if (pixel.bitsStored > 8) {
-        throw new UnsupportedEncodingError(
-          `12-bit ${transferSyntaxName(syntax)} is not supported (the bundled libjpeg-turbo decodes 8-bit only)`,
-        );
-      }
+      if (pixel.bitsStored > 8) throw new UnsupportedEncodingError(undecodableReason(pixel));
       return wasm(
         '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
         'JPEGDecoder',

@@ -18,7 +18,10 @@ export interface WasmDecoder {
   delete?(): void;
 }
 
-type Factory = () => Promise<Record<string, new () => WasmDecoder>>;
+type Factory = (options: {
+  print: (s: string) => void;
+  printErr: (s: string) => void;
+}) => Promise<Record<string, new () => WasmDecoder>>;
 const modules = new Map<string, Promise<Record<string, new () => WasmDecoder>>>();
 const decoders = new Map<string, WasmDecoder>();
 
@@ -29,7 +32,8 @@ export async function wasmDecoder(pkg: string, className: string): Promise<WasmD
   if (existing) return existing;
   let mod = modules.get(pkg);
   if (!mod) {
-    mod = (require(pkg) as Factory)();
+    // OpenJPEG logs every header it reads; that chatter must not reach the CLI's stdout.
+    mod = (require(pkg) as Factory)({ print: () => {}, printErr: () => {} });
     modules.set(pkg, mod);
   }
   const decoder = new (await mod)[className]();
