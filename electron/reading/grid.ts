@@ -49,7 +49,9 @@ export interface GridCell {
    * Lesion identity for a lesion that crosses a quadrant boundary: cells sharing an id for the same
    * lesion type on one slice are one lesion, not several (matters for the ASAS two-lesion rule).
    */
-  lesionIds?: Partial<Record<LesionType, string>>;
+  lesionRefs?: Partial<Record<LesionType, string>>;
+  /** separate BME lesions inside this one cell (the phantom's truth records it; default 1) */
+  bmeLesions?: number;
 }
 
 /** A grid position without its content: what a rule points at when it says "these cells". */
@@ -163,7 +165,8 @@ export function normaliseGrid(grid: readonly GridCell[]): GridCell[] {
       bmeDeep: prev.bmeDeep || c.bmeDeep,
       fatDeep: prev.fatDeep || c.fatDeep,
       bmeExtent: (Math.max(prev.bmeExtent ?? 0, c.bmeExtent ?? 0) || undefined) as BmeExtent | undefined,
-      lesionIds: { ...prev.lesionIds, ...c.lesionIds },
+      lesionRefs: { ...prev.lesionRefs, ...c.lesionRefs },
+      bmeLesions: Math.max(prev.bmeLesions ?? 1, c.bmeLesions ?? 1),
     });
   }
   return sortCells([...byKey.values()].filter((c) => c.lesions.length > 0));

@@ -26,7 +26,8 @@ export const gridCellSchema = z.object({
   bmeDeep: z.boolean().optional(),
   fatDeep: z.boolean().optional(),
   bmeExtent: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
-  lesionIds: z.partialRecord(z.enum(LESION_TYPES), z.string().min(1)).optional(),
+  lesionRefs: z.partialRecord(z.enum(LESION_TYPES), z.string().min(1)).optional(),
+  bmeLesions: z.number().int().min(1).optional(),
 });
 
 export const personSchema = z.object({

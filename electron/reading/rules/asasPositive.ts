@@ -14,7 +14,7 @@ export interface AsasPositiveResult {
  * one lesion on >= 2 consecutive slices or >= 2 lesions on one slice. Only BME counts: capsulitis,
  * joint-space enhancement (synovitis), enthesitis or fluid alone never make it positive. Cells in
  * different quadrants of one slice are separate lesions unless they share a lesion id (one lesion
- * crossing a quadrant boundary).
+ * crossing a quadrant boundary); a cell may also record several separate lesions (`bmeLesions`).
  */
 export function asasPositive(grid: readonly GridCell[]): AsasPositiveResult {
   const bme = grid.filter((c) => c.lesions.includes('bme'));
@@ -22,8 +22,10 @@ export function asasPositive(grid: readonly GridCell[]): AsasPositiveResult {
   const slices = [...new Set(bme.map((c) => c.slice))].sort((a, b) => a - b);
   const multiLesionSlices = slices.flatMap((slice) => {
     const here = bme.filter((c) => c.slice === slice);
-    const lesionKeys = new Set(here.map((c) => c.lesionIds?.bme ?? `cell:${c.joint}/${c.quadrant}`));
-    return lesionKeys.size >= 2 ? [{ slice, lesions: lesionKeys.size, cells: uniqueCells(here) }] : [];
+    const shared = new Set(here.flatMap((c) => (c.lesionRefs?.bme ? [c.lesionRefs.bme] : [])));
+    const separate = here.filter((c) => !c.lesionRefs?.bme).reduce((n, c) => n + (c.bmeLesions ?? 1), 0);
+    const lesions = shared.size + separate;
+    return lesions >= 2 ? [{ slice, lesions, cells: uniqueCells(here) }] : [];
   });
   return {
     positive: consecutiveRuns.length > 0 || multiLesionSlices.length > 0,

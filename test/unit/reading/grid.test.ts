@@ -6,7 +6,12 @@ import {
   scorableQuadrants,
   type GridCell,
 } from '../../../electron/reading';
+import type { GridCell as PhantomGridCell } from '../../../electron/phantom';
 import { c } from './cells';
+
+// Compile-time check that the phantom's truth grid type is accepted as it is.
+export const scorePhantomGrid = (grid: readonly PhantomGridCell[]) =>
+  computeScores({ grid, sparccFirstSlice: 0, sssWindow: null });
 
 describe('joint-height rule', () => {
   it('scores no quadrant under 10 mm, upper quadrants from 10 to under 30 mm, all from 30 mm', () => {
@@ -78,7 +83,8 @@ describe('grid', () => {
         bmeDeep: undefined,
         fatDeep: undefined,
         bmeExtent: 2,
-        lesionIds: {},
+        lesionRefs: {},
+        bmeLesions: 1,
       },
     ]);
   });

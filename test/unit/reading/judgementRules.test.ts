@@ -32,12 +32,18 @@ describe('ASAS positive MRI rule', () => {
 
   it('one lesion spanning two quadrants on one slice is one lesion, not two', () => {
     const spanning = [
-      c(4, 'L', 'UI', ['bme'], { lesionIds: { bme: 'les-1' } }),
-      c(4, 'L', 'LI', ['bme'], { lesionIds: { bme: 'les-1' } }),
+      c(4, 'L', 'UI', ['bme'], { lesionRefs: { bme: 'les-1' } }),
+      c(4, 'L', 'LI', ['bme'], { lesionRefs: { bme: 'les-1' } }),
     ];
     expect(asasPositive(spanning).positive).toBe(false);
     // ...but with a second, separate lesion on that slice it is positive
     const res = asasPositive([...spanning, c(4, 'R', 'US', ['bme'])]);
+    expect(res.positive).toBe(true);
+    expect(res.multiLesionSlices[0].lesions).toBe(2);
+  });
+
+  it('two separate lesions inside one quadrant on one slice are positive', () => {
+    const res = asasPositive([c(4, 'L', 'UI', ['bme'], { bmeLesions: 2 })]);
     expect(res.positive).toBe(true);
     expect(res.multiLesionSlices[0].lesions).toBe(2);
   });

@@ -79,8 +79,8 @@ describe('SPARCC SIJ inflammation', () => {
 
   it('counts a lesion spanning two quadrants once per quadrant it occupies', () => {
     const spanning = [
-      c(0, 'R', 'UI', ['bme'], { lesionIds: { bme: 'a' } }),
-      c(0, 'R', 'LI', ['bme'], { lesionIds: { bme: 'a' } }),
+      c(0, 'R', 'UI', ['bme'], { lesionRefs: { bme: 'a' } }),
+      c(0, 'R', 'LI', ['bme'], { lesionRefs: { bme: 'a' } }),
     ];
     expect(sparccInflammation(spanning, 0).score).toBe(2);
   });
