@@ -19,3 +19,29 @@ export { cohenKappa, fleissKappa } from './kappa';
 export type { ReferenceCase, ReferenceBasis, Adjudicate } from './reference-standard';
 export { majorityReference } from './reference-standard';
 export { betaQuantile, regularizedBeta, normalCdf, normalQuantile, logGamma } from './special';
+export { exactMcNemar } from './mcnemar';
+export { parseCsv, TableError } from './csv';
+export type { ScoreTable, ScoreRow, ReaderColumn, ReadingCondition } from './score-table';
+export { readScoreTable } from './score-table';
+export type {
+  EvaluationReport,
+  EvaluateOptions,
+  ThresholdChoice,
+  ThresholdSource,
+  ReaderPerformance,
+  ReaderComparison,
+  ScoreComparison,
+} from './evaluation';
+export { evaluate } from './evaluation';
+export type {
+  AgreementReport,
+  AgreementOptions,
+  GroupAgreement,
+  KappaEstimate,
+  PairAgreement,
+} from './agreement';
+export { agreement } from './agreement';
+export { readerTableCsv, readerTableMarkdown, formatProportion, formatP } from './reader-table';
+export { rocPlotSvg } from './plots/roc-plot';
+export { performancePlotSvg } from './plots/performance-plot';
+export { evaluationText, agreementText } from './report-text';

@@ -40,10 +40,12 @@ export function cohenKappa(rater1: readonly Rating[], rater2: readonly Rating[],
   const categories = categoriesOf([...rater1, ...rater2]);
   const index = new Map(categories.map((c, i) => [c, i]));
   const q = categories.length;
-  const p = Array.from({ length: q }, () => new Float64Array(q));
+  // Integer counts first, so perfect agreement gives exactly kappa = 1.
+  const counts = Array.from({ length: q }, () => new Float64Array(q));
   rater1.forEach((a, i) => {
-    p[index.get(a)!][index.get(rater2[i])!] += 1 / n;
+    counts[index.get(a)!][index.get(rater2[i])!]++;
   });
+  const p = counts.map((row) => row.map((c) => c / n));
   const rows = p.map((r) => r.reduce((s, v) => s + v, 0));
   const cols = categories.map((_, j) => p.reduce((s, r) => s + r[j], 0));
   let po = 0;

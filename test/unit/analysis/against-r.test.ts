@@ -6,6 +6,7 @@ import {
   clopperPearson,
   delongAuc,
   delongTest,
+  exactMcNemar,
   fisherExact,
   rocCurve,
   betaQuantile,
@@ -64,6 +65,13 @@ const fisherCases: [number, number, number, number][] = [
   [1, 9, 11, 3],
   [2, 7, 8, 2],
 ];
+const mcnemarCases: [number, number][] = [
+  [3, 8],
+  [10, 2],
+  [0, 7],
+  [25, 30],
+  [1, 0],
+];
 const quantileCases: [number, number, number][] = [
   [0.025, 1, 500],
   [0.975, 500, 1],
@@ -101,6 +109,7 @@ out("paired.bootstrap", c(t$statistic, t$p.value))
 ${binomialCases.map(([k, n]) => `out("binom.${k}.${n}", binom.test(${k}, ${n})$conf.int)`).join('\n')}
 out("binom90", binom.test(22, 25, conf.level = 0.9)$conf.int)
 ${fisherCases.map((c, i) => `out("fisher.${i}", fisher.test(matrix(c(${c[0]}, ${c[2]}, ${c[1]}, ${c[3]}), 2))$p.value)`).join('\n')}
+${mcnemarCases.map(([b, c], i) => `out("mcnemar.${i}", binom.test(${b}, ${b + c})$p.value)`).join('\n')}
 ${quantileCases.map(([p, a, b], i) => `out("qbeta.${i}", qbeta(${p}, ${a}, ${b}))`).join('\n')}
 out("pbeta", pbeta(c(0.001, 0.3, 0.7, 0.999), 2.5, 40))
 out("qnorm", qnorm(c(0.975, 0.995, 1e-12, 0.3)))
@@ -190,6 +199,13 @@ describe('exact binomial and Fisher tests against R stats', () => {
     (i, a, b, c, d) => {
       const p = need(r, `fisher.${i}`)[0];
       expect(fisherExact(a, b, c, d).p).toBeCloseTo(p, 10);
+    },
+  );
+
+  it.each(mcnemarCases.map((c, i) => [i, ...c]))(
+    'exact McNemar %i (b = %i, c = %i) matches binom.test(b, b + c)',
+    (i, b, c) => {
+      expect(exactMcNemar(b, c)).toBeCloseTo(need(r, `mcnemar.${i}`)[0], 12);
     },
   );
 
