@@ -70,6 +70,11 @@ function pixelFormat(ds: DataSet, transferSyntax: string, path: string): PixelFo
   };
 }
 
+/** Pixel layout of a parsed image (throws DicomReadError when it has none this reader can use). */
+export function readPixelFormat(parsed: ParsedDicom, path: string): PixelFormat {
+  return pixelFormat(parsed.dataSet, parsed.transferSyntax, path);
+}
+
 /** Per-frame value first, then the shared functional group, as PS3.3 C.7.6.16 resolves them. */
 function functionalGroup(
   perFrame: DataSet | undefined,

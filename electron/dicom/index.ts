@@ -2,7 +2,7 @@ export { scanPaths } from './scan';
 export { loadStackVolume } from './load';
 export { decodeFrame, storedValueMapper, type StoredFrame } from './pixels';
 export { parseDicomBytes, DicomReadError } from './parse';
-export { readImageInstance } from './header';
+export { readImageInstance, readPixelFormat } from './header';
 export { classifyOrientation } from './orientation';
 export { assessRole } from './role';
 export { transferSyntaxName } from './codecs';

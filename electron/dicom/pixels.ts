@@ -35,7 +35,8 @@ function typed(
 ): SampleArray {
   const size = bits / 8;
   let src = bytes;
-  if (size > 1 && bytes.byteOffset % size !== 0) src = bytes.slice();
+  // Copy (not Buffer#slice, which shares memory) when the view would be misaligned.
+  if (size > 1 && bytes.byteOffset % size !== 0) src = new Uint8Array(bytes);
   const n = src.byteLength / size;
   const buf = src.buffer;
   const off = src.byteOffset;
@@ -62,12 +63,29 @@ function unpackBits(bytes: Uint8Array, firstBit: number, count: number): Uint8Ar
   return out;
 }
 
+/**
+ * YBR_FULL_422 stores Y0 Y1 Cb Cr for each pair of pixels; expand to Y Cb Cr per pixel (chroma
+ * repeated), as pydicom and dcmtk present it.
+ */
+function expandYbr422(bytes: Uint8Array, pixels: number): Uint8Array {
+  const out = new Uint8Array(pixels * 3);
+  for (let p = 0, i = 0; p < pixels; p += 2, i += 4) {
+    const cb = bytes[i + 2];
+    const cr = bytes[i + 3];
+    out.set([bytes[i], cb, cr], p * 3);
+    if (p + 1 < pixels) out.set([bytes[i + 1], cb, cr], p * 3 + 3);
+  }
+  return out;
+}
+
 function nativeFrame(ds: DataSet, pixel: PixelFormat, frame: number): StoredFrame {
   const undecodable = undecodableReason(pixel);
   if (undecodable) throw new UnsupportedEncodingError(undecodable);
   const el = pixelElement(ds);
   const samples = pixel.samplesPerPixel;
-  const perFrame = pixel.rows * pixel.columns * samples;
+  const ybr422 = pixel.photometric === 'YBR_FULL_422';
+  // 4:2:2 chroma subsampling stores two samples per pixel on average.
+  const perFrame = ybr422 ? pixel.rows * pixel.columns * 2 : pixel.rows * pixel.columns * samples;
   const signed = pixel.pixelRepresentation === 1;
   if (pixel.bitsAllocated === 1) {
     const needBytes = Math.ceil((perFrame * (frame + 1)) / 8);
@@ -91,6 +109,7 @@ function nativeFrame(ds: DataSet, pixel: PixelFormat, frame: number): StoredFram
     const wordSize = el.vr === 'OW' && size === 1 ? 2 : size;
     if (wordSize > 1) bytes = swapBytes(bytes, wordSize);
   }
+  if (ybr422) return { values: expandYbr422(bytes, pixel.rows * pixel.columns), samples: 3 };
   return { values: typed(bytes, pixel.bitsAllocated, signed, pixel.sampleKind), samples };
 }
 

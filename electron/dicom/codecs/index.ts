@@ -64,8 +64,12 @@ export function undecodableReason(pixel: PixelFormat): string | undefined {
     return `12-bit ${transferSyntaxName(syntax)} is not supported (the bundled libjpeg-turbo decodes 8-bit only)`;
   }
   const native = !isEncapsulated(syntax);
-  if (native && pixel.photometric.startsWith('YBR') && pixel.photometric !== 'YBR_FULL') {
+  const nativeYbr = ['YBR_FULL', 'YBR_FULL_422'];
+  if (native && pixel.photometric.startsWith('YBR') && !nativeYbr.includes(pixel.photometric)) {
     return `uncompressed ${pixel.photometric} is not supported`;
+  }
+  if (native && pixel.photometric === 'YBR_FULL_422' && pixel.bitsAllocated !== 8) {
+    return 'uncompressed YBR_FULL_422 is supported for 8-bit samples only';
   }
   return undefined;
 }
