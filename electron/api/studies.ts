@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { method } from './contract';
 
-export const sequenceRoles = ['t1', 'stir', 'other'] as const;
+export const sequenceRoles = ['t1', 'stir', 't1_fs_contrast', 'other'] as const;
 export type SequenceRole = (typeof sequenceRoles)[number];
 
 export const modelStatuses = ['not_run', 'queued', 'running', 'done', 'failed'] as const;

@@ -33,3 +33,5 @@ export function createServices(options: ServiceOptions): AppServices {
 export { EventBus } from './events';
 export { intensityRange } from './intensity';
 export type { StudyCatalog, InferenceEngine, CatalogStudy, ImportProgress, InferenceOutput } from './ports';
+export { createRuntime, appVersion, rendererDist, type Runtime, type RuntimeOptions } from './runtime';
+export { DicomCatalog } from './dicom-catalog';

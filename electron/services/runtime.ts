@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DicomCatalog } from './dicom-catalog';
+import { createServices, type AppServices } from './index';
+import type { InferenceEngine } from './ports';
+
+export interface RuntimeOptions {
+  dataDir: string;
+  transport: 'ipc' | 'loopback';
+  /** An exam to import and open on start (`--open`). */
+  openPath?: string | null;
+  engine?: InferenceEngine | null;
+  log?: (line: string) => void;
+}
+
+export interface Runtime {
+  services: AppServices;
+  catalog: DicomCatalog;
+  /** Study opened on start, when `openPath` was given and readable. */
+  openStudyUid: string | null;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function appVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Wires the catalog, the inference engine and the services for either transport. */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const log = options.log ?? (() => {});
+  const catalog = new DicomCatalog(options.dataDir);
+  catalog.restore();
+  let openStudyUid: string | null = null;
+  if (options.openPath) {
+    const report = await catalog.importPaths([options.openPath], () => {});
+    openStudyUid = report.studies[0] ?? null;
+    if (!openStudyUid) log(`nothing readable in ${options.openPath}`);
+    for (const s of report.skipped.slice(0, 5)) log(`skipped ${s.path}: ${s.reason}`);
+  }
+  const info = {
+    version: appVersion(),
+    transport: options.transport,
+    dataDir: options.dataDir,
+    openOnStart: openStudyUid,
+  };
+  const services = createServices({ catalog, engine: options.engine ?? null, info });
+  if (openStudyUid && options.engine) {
+    // Run the model in the background; the UI shows progress and picks the result up.
+    services.models
+      .run(openStudyUid)
+      .catch((err: unknown) => log(`model run failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+  return { services, catalog, openStudyUid };
+}
+
+export const rendererDist = path.join(repoRoot, 'renderer', 'dist');

@@ -1,0 +1,140 @@
+import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
+import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
+import vtkPlane from '@kitware/vtk.js/Common/DataModel/Plane';
+import type vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
+import vtkImageResliceMapper from '@kitware/vtk.js/Rendering/Core/ImageResliceMapper';
+import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
+import type vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
+import { heatColormap, type OverlaySettings } from '../overlay/colormap';
+import { add, dot, scale, sub, type Vec3, type ViewCamera, type ViewFrame } from '../viewer/geometry';
+import type { RenderSurface } from './surface';
+
+interface Layer {
+  plane: vtkPlane;
+  mapper: vtkImageResliceMapper;
+  actor: vtkImageSlice;
+}
+
+function makeLayer(image: vtkImageData): Layer {
+  const plane = vtkPlane.newInstance();
+  const mapper = vtkImageResliceMapper.newInstance();
+  mapper.setSlicePlane(plane);
+  mapper.setInputData(image);
+  const actor = vtkImageSlice.newInstance();
+  actor.setMapper(mapper);
+  actor.getProperty().setInterpolationTypeToLinear();
+  return { plane, mapper, actor };
+}
+
+function deleteLayer(layer: Layer): void {
+  layer.actor.delete();
+  layer.mapper.delete();
+  layer.plane.delete();
+}
+
+/** The overlay lies this far in front of the image plane so the two never z-fight. */
+const OVERLAY_LIFT_MM = 0.05;
+
+/**
+ * The only owner of the vtk objects of one view: a plane through a patient point, the image
+ * and an optional heatmap resliced on it. UI components drive it through this small API.
+ */
+export class SliceView {
+  private readonly renderer: vtkRenderer;
+  private readonly image: Layer;
+  private overlay: (Layer & { ctf: vtkColorTransferFunction; pwf: vtkPiecewiseFunction }) | null = null;
+  private frame: ViewFrame | null = null;
+
+  constructor(
+    private readonly surface: RenderSurface,
+    imageData: vtkImageData,
+  ) {
+    this.renderer = surface.addRenderer();
+    this.image = makeLayer(imageData);
+    this.renderer.addActor(this.image.actor);
+    this.renderer.getActiveCamera().setParallelProjection(true);
+  }
+
+  place(box: DOMRect): void {
+    this.surface.placeRenderer(this.renderer, box);
+  }
+
+  /** Shows the plane with normal `frame.normal` through `planePoint`, framed by `camera`. */
+  setView(frame: ViewFrame, camera: ViewCamera, planePoint: Vec3): void {
+    this.frame = frame;
+    this.image.plane.setNormal(...frame.normal);
+    this.image.plane.setOrigin(...planePoint);
+    if (this.overlay) {
+      this.overlay.plane.setNormal(...frame.normal);
+      this.overlay.plane.setOrigin(...add(planePoint, scale(frame.normal, -OVERLAY_LIFT_MM)));
+    }
+    // Focal point on the plane, camera behind it looking along the normal (see geometry.ts).
+    const focal = add(camera.center, scale(frame.normal, dot(sub(planePoint, camera.center), frame.normal)));
+    const cam = this.renderer.getActiveCamera();
+    cam.setFocalPoint(...focal);
+    cam.setPosition(...add(focal, scale(frame.normal, -1000)));
+    cam.setViewUp(...scale(frame.down, -1));
+    cam.setParallelScale((camera.height * camera.mmPerPixel) / 2);
+    cam.setClippingRange(1, 2000);
+  }
+
+  setWindow(width: number, level: number): void {
+    const property = this.image.actor.getProperty();
+    property.setColorWindow(Math.max(width, 1e-3));
+    property.setColorLevel(level);
+  }
+
+  /** Colour by value at constant opacity; transparent below threshold * max. */
+  setOverlay(cam: vtkImageData | null, max: number, settings: OverlaySettings): void {
+    if (!cam) {
+      this.removeOverlay();
+      return;
+    }
+    if (!this.overlay || this.overlay.mapper.getInputData() !== cam) {
+      this.removeOverlay();
+      const layer = makeLayer(cam);
+      const ctf = vtkColorTransferFunction.newInstance();
+      const pwf = vtkPiecewiseFunction.newInstance();
+      const property = layer.actor.getProperty();
+      property.setRGBTransferFunction(0, ctf);
+      property.setPiecewiseFunction(0, pwf);
+      property.setUseLookupTableScalarRange(true);
+      this.overlay = { ...layer, ctf, pwf };
+      this.renderer.addActor(layer.actor);
+    }
+    const { ctf, pwf, actor } = this.overlay;
+    const top = Math.max(max, 1e-6);
+    const lower = settings.threshold * top;
+    ctf.removeAllPoints();
+    for (const stop of heatColormap) ctf.addRGBPoint(lower + stop.x * (top - lower), ...stop.rgb);
+    pwf.removeAllPoints();
+    const edge = Math.max((top - lower) * 1e-3, 1e-9);
+    pwf.addPoint(Math.min(0, lower - 2 * edge), 0);
+    pwf.addPoint(lower - edge, 0);
+    pwf.addPoint(lower, 1);
+    pwf.addPoint(top, 1);
+    // Below 1 so vtk draws it in the translucent pass, after the image.
+    actor.getProperty().setOpacity(Math.min(0.95, Math.max(0, settings.opacity)));
+    if (this.frame) this.overlay.plane.setNormal(...this.frame.normal);
+    this.overlay.plane.setOrigin(
+      ...add(this.image.plane.getOrigin() as Vec3, scale(this.frame?.normal ?? [0, 0, 1], -OVERLAY_LIFT_MM)),
+    );
+  }
+
+  private removeOverlay(): void {
+    if (!this.overlay) return;
+    this.renderer.removeActor(this.overlay.actor);
+    deleteLayer(this.overlay);
+    this.overlay.ctf.delete();
+    this.overlay.pwf.delete();
+    this.overlay = null;
+  }
+
+  dispose(): void {
+    this.removeOverlay();
+    this.renderer.removeActor(this.image.actor);
+    deleteLayer(this.image);
+    this.surface.removeRenderer(this.renderer);
+    this.renderer.delete();
+  }
+}

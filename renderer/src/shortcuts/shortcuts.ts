@@ -1,0 +1,96 @@
+/** Every keyboard shortcut of the reading workstation, in one table (shown with `?`). */
+export type ShortcutAction =
+  | 'slice-next'
+  | 'slice-prev'
+  | 'slice-next-5'
+  | 'slice-prev-5'
+  | 'view-next'
+  | 'layout-next'
+  | 'maximise'
+  | 'preset-auto'
+  | 'preset-1'
+  | 'preset-2'
+  | 'overlay-active_inflammation'
+  | 'overlay-asas_bme'
+  | 'overlay-structural'
+  | 'overlay-off'
+  | 'tool-distance'
+  | 'reset-view'
+  | 'study-next'
+  | 'study-prev'
+  | 'worklist'
+  | 'help';
+
+export interface Shortcut {
+  keys: string[];
+  action: ShortcutAction;
+  description: string;
+  where: 'reading' | 'worklist' | 'everywhere';
+}
+
+export const shortcuts: Shortcut[] = [
+  {
+    keys: ['ArrowDown', 'j'],
+    action: 'slice-next',
+    description: 'Next slice in the active view',
+    where: 'reading',
+  },
+  {
+    keys: ['ArrowUp', 'k'],
+    action: 'slice-prev',
+    description: 'Previous slice in the active view',
+    where: 'reading',
+  },
+  { keys: ['PageDown'], action: 'slice-next-5', description: '5 slices forward', where: 'reading' },
+  { keys: ['PageUp'], action: 'slice-prev-5', description: '5 slices back', where: 'reading' },
+  { keys: ['Tab'], action: 'view-next', description: 'Make the next view active', where: 'reading' },
+  { keys: ['l'], action: 'layout-next', description: 'Next layout (2x3, 1x2, single)', where: 'reading' },
+  { keys: ['f'], action: 'maximise', description: 'Maximise / restore the active view', where: 'reading' },
+  {
+    keys: ['0'],
+    action: 'preset-auto',
+    description: 'Window: automatic from the histogram',
+    where: 'reading',
+  },
+  { keys: ['1'], action: 'preset-1', description: 'Window: T1 marrow / STIR edema preset', where: 'reading' },
+  { keys: ['2'], action: 'preset-2', description: 'Window: wide', where: 'reading' },
+  {
+    keys: ['i'],
+    action: 'overlay-active_inflammation',
+    description: 'Heatmap: active inflammation on/off',
+    where: 'reading',
+  },
+  { keys: ['b'], action: 'overlay-asas_bme', description: 'Heatmap: ASAS BME on/off', where: 'reading' },
+  { keys: ['s'], action: 'overlay-structural', description: 'Heatmap: structural on/off', where: 'reading' },
+  { keys: ['h'], action: 'overlay-off', description: 'Hide all heatmaps', where: 'reading' },
+  {
+    keys: ['d'],
+    action: 'tool-distance',
+    description: 'Distance tool on/off (drag to measure)',
+    where: 'reading',
+  },
+  { keys: ['r'], action: 'reset-view', description: 'Reset zoom, pan and window', where: 'reading' },
+  { keys: ['n'], action: 'study-next', description: 'Next study', where: 'everywhere' },
+  { keys: ['p'], action: 'study-prev', description: 'Previous study', where: 'everywhere' },
+  { keys: ['Escape'], action: 'worklist', description: 'Back to the worklist', where: 'reading' },
+  { keys: ['?'], action: 'help', description: 'Show / hide this table', where: 'everywhere' },
+];
+
+export const mouseBindings: { input: string; description: string }[] = [
+  { input: 'Left click / drag', description: 'Move the linked crosshair (all views follow)' },
+  { input: 'Wheel', description: 'Scroll slices (synchronised through the crosshair)' },
+  { input: 'Right drag', description: 'Window / level' },
+  { input: 'Middle drag or Shift + left drag', description: 'Pan' },
+  { input: 'Ctrl + wheel or Ctrl + left drag', description: 'Zoom' },
+  { input: 'Left drag with the distance tool', description: 'Measure a distance in mm' },
+];
+
+/** The action bound to a key event, ignoring keys typed into form fields. */
+export function actionFor(event: KeyboardEvent): ShortcutAction | null {
+  const target = event.target as HTMLElement | null;
+  if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) {
+    return null;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  return shortcuts.find((s) => s.keys.includes(event.key))?.action ?? null;
+}

@@ -1,0 +1,154 @@
+import type { TaskKey } from '../../../electron/api';
+import {
+  displayedPlanePoint,
+  fitCamera,
+  insideStack,
+  patientToVoxel,
+  voxelToPatient,
+  scale,
+  add,
+  scrollStepMm,
+  stackCenter,
+  viewFrame,
+  type StackGeometry,
+  type Vec3,
+  type ViewFrame,
+} from './geometry';
+import {
+  sijProtocol,
+  type HangingProtocol,
+  type Sequence,
+  type ViewId,
+  type ViewSpec,
+} from './hanging-protocol';
+import { applyPreset, windowPresets, type WindowLevel } from './window-presets';
+
+export interface StackInView extends StackGeometry {
+  range: { min: number; max: number; p1: number; p995: number };
+}
+
+export interface PanZoom {
+  center: Vec3;
+  mmPerPixel: number;
+}
+
+export interface Measurement {
+  view: ViewId;
+  a: Vec3;
+  b: Vec3;
+}
+
+/**
+ * The reading view's state, shared by every viewport: one patient-space crosshair, one window
+ * per sequence, per-view pan/zoom, overlay settings. Pure state and rules; no vtk here.
+ */
+export class ViewerState {
+  protocol: HangingProtocol = sijProtocol;
+  // Raw: stacks are replaced whole, and deep proxies over voxel payloads would cost for nothing.
+  stacks = $state.raw<Partial<Record<Sequence, StackInView>>>({});
+  crosshair = $state<Vec3>([0, 0, 0]);
+  windows = $state<Record<Sequence, WindowLevel>>({
+    t1: { width: 1, level: 0 },
+    stir: { width: 1, level: 0 },
+  });
+  panZoom = $state<Partial<Record<ViewId, PanZoom>>>({});
+  layoutKey = $state(sijProtocol.defaultLayout);
+  previousLayout = $state(sijProtocol.defaultLayout);
+  activeView = $state<ViewId>('t1-native');
+  tool = $state<'crosshair' | 'distance'>('crosshair');
+  measurement = $state<Measurement | null>(null);
+  overlayTask = $state<TaskKey | null>(null);
+  overlaySequences = $state<Record<Sequence, boolean>>({ t1: true, stir: true });
+  overlayOpacity = $state(0.5);
+  overlayThreshold = $state(0.3);
+
+  setStack(sequence: Sequence, stack: StackInView): void {
+    this.stacks = { ...this.stacks, [sequence]: stack };
+    this.windows[sequence] = applyPreset(windowPresets[0], stack.range);
+    if (sequence === 't1' || !this.stacks.t1) {
+      // Start on an acquired slice near the middle, never between two.
+      const centre = patientToVoxel(stack, stackCenter(stack));
+      this.crosshair = voxelToPatient(stack, [centre[0], centre[1], Math.floor(stack.dims[2] / 2)]);
+    }
+  }
+
+  view(id: ViewId): ViewSpec {
+    return this.protocol.views.find((v) => v.id === id)!;
+  }
+
+  frame(id: ViewId): ViewFrame | null {
+    const spec = this.view(id);
+    const stack = this.stacks[spec.sequence];
+    return stack ? viewFrame(stack, spec.plane) : null;
+  }
+
+  planePoint(id: ViewId): Vec3 | null {
+    const spec = this.view(id);
+    const stack = this.stacks[spec.sequence];
+    return stack ? displayedPlanePoint(stack, spec.plane, this.crosshair) : null;
+  }
+
+  /** Pan/zoom of a view: fitted to its stack until the user pans or zooms it. */
+  camera(id: ViewId, width: number, height: number) {
+    const spec = this.view(id);
+    const stack = this.stacks[spec.sequence];
+    const frame = this.frame(id);
+    if (!stack || !frame) return null;
+    const pz = this.panZoom[id];
+    if (!pz) return fitCamera(stack, frame, width, height);
+    return { center: pz.center, mmPerPixel: pz.mmPerPixel, width, height };
+  }
+
+  resetView(): void {
+    this.panZoom = {};
+    for (const sequence of ['t1', 'stir'] as const) {
+      const stack = this.stacks[sequence];
+      if (stack) this.windows[sequence] = applyPreset(windowPresets[0], stack.range);
+    }
+  }
+
+  /** Moves the crosshair along a view's normal; native views step whole slices. */
+  scroll(id: ViewId, steps: number): void {
+    const spec = this.view(id);
+    const stack = this.stacks[spec.sequence];
+    const frame = this.frame(id);
+    if (!stack || !frame) return;
+    const from =
+      spec.plane === 'native' ? displayedPlanePoint(stack, 'native', this.crosshair) : this.crosshair;
+    const next = add(from, scale(frame.normal, steps * scrollStepMm(stack, frame)));
+    if (insideStack(stack, next)) this.crosshair = next;
+  }
+
+  preset(key: string): void {
+    for (const sequence of ['t1', 'stir'] as const) {
+      const stack = this.stacks[sequence];
+      const preset =
+        key === 'sequence'
+          ? windowPresets.find(
+              (p) => p.key !== 'auto' && p.sequences.length === 1 && p.sequences[0] === sequence,
+            )
+          : windowPresets.find((p) => p.key === key);
+      if (stack && preset) this.windows[sequence] = applyPreset(preset, stack.range);
+    }
+  }
+
+  toggleOverlay(task: TaskKey): void {
+    // One map at a time: three superimposed heatmaps would hide each other.
+    this.overlayTask = this.overlayTask === task ? null : task;
+  }
+
+  nextLayout(): void {
+    const layouts = this.protocol.layouts;
+    const i = layouts.findIndex((l) => l.key === this.layoutKey);
+    this.layoutKey = layouts[(i + 1) % layouts.length].key;
+  }
+
+  toggleMaximise(): void {
+    if (this.layoutKey === 'single')
+      this.layoutKey = this.previousLayout === 'single' ? sijProtocol.defaultLayout : this.previousLayout;
+    else {
+      this.previousLayout = this.layoutKey;
+      this.layoutKey = 'single';
+    }
+  }
+}
