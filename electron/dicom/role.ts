@@ -24,7 +24,7 @@ const ROLES: StackRole[] = ['other', 't1', 'stir', 't1_fs_contrast'];
 
 export function assessRole(p: SequenceParams): RoleAssessment {
   const text = [p.seriesDescription, p.protocolName, p.sequenceName].filter(Boolean).join(' ').toLowerCase();
-  const score: Record<StackRole, number> = { t1: 0, stir: 0, t1_fs_contrast: 0, other: 1 };
+  const score: Record<StackRole, number> = { t1: 0, stir: 0, t1_fs_contrast: 0, other: 0 };
   const evidence: string[] = [];
   const add = (role: StackRole, points: number, why: string): void => {
     score[role] += points;
