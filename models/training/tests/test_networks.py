@@ -36,7 +36,7 @@ def test_unet_starts_as_identity_and_keeps_shape():
 def test_unet_rejects_a_grid_that_does_not_divide():
     u = UNet3d(UNetConfig(widths=(4, 8, 8), pool=((1, 2, 2), (2, 2, 2))))
     u.check_grid((20, 112, 112))
-    with pytest.raises(ValueError, match=r"U-Net grid \[21, 112, 112\] is not divisible by its total pooling \[2, 4, 4\]"):
+    with pytest.raises(ValueError, match=r"U-Net grid \[21, 112, 112\] is not divisible by its total pooling \[2, 8, 8\]"):
         u.check_grid((21, 112, 112))
 
 
