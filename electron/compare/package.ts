@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { parseReading, type Reading } from '../reading';
+
+/**
+ * A reading package is what another workstation exported: one reading (the sij-reading/1 JSON
+ * export) or an array of them. Only signed readings travel: a draft is still its author's to change.
+ */
+export interface PackagedReading {
+  reading: Reading;
+  /** where it came from, e.g. `pkg.json` or `pkg.json [2]` */
+  source: string;
+  /** sha256 of the reading's canonical JSON: re-importing the same content is recognised */
+  sha256: string;
+}
+
+export class PackageError extends Error {}
+
+export function readingDigest(r: Reading): string {
+  return createHash('sha256').update(JSON.stringify(r)).digest('hex');
+}
+
+/** Parses package text; every problem names the file (and the entry, for arrays) and the field. */
+export function parseReadingPackage(text: string, file: string): PackagedReading[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new PackageError(`${file}: not JSON (${(err as Error).message})`);
+  }
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [v, `${file} [${i}]`] as const)
+    : [[value, file] as const];
+  if (entries.length === 0) throw new PackageError(`${file}: the package holds no readings`);
+  return entries.map(([v, source]) => {
+    let reading: Reading;
+    try {
+      reading = parseReading(v, source);
+    } catch (err) {
+      throw new PackageError((err as Error).message);
+    }
+    if (reading.status !== 'signed')
+      throw new PackageError(
+        `${source}: reading ${reading.readingId} v${reading.version} is a draft; only signed readings can be imported`,
+      );
+    return { reading, source, sha256: readingDigest(reading) };
+  });
+}
