@@ -189,18 +189,15 @@ export function evaluate(table: ScoreTable, options: EvaluateOptions = {}): Eval
   const resamples = options.resamples ?? DEFAULT_BOOTSTRAP_RESAMPLES;
   const seed = options.seed ?? DEFAULT_SEED;
   const positives = truth.filter((t) => t === 1).length;
-  const base = {
-    source: table.source,
-    n: truth.length,
-    positives,
-    negatives: truth.length - positives,
+  const head = { source: table.source, n: truth.length, positives, negatives: truth.length - positives };
+  const tail = {
     bootstrap: { resamples, seed },
     readers: readerPerformances(table, truth),
     readerComparisons: readerComparisons(table, truth),
   };
   if (!table.hasScore) {
     return {
-      ...base,
+      ...head,
       auc: null,
       aucCi: null,
       threshold: null,
@@ -211,6 +208,7 @@ export function evaluate(table: ScoreTable, options: EvaluateOptions = {}): Eval
       ppv: null,
       npv: null,
       confusion: null,
+      ...tail,
       roc: null,
       scoreComparisons: [],
     };
@@ -237,13 +235,15 @@ export function evaluate(table: ScoreTable, options: EvaluateOptions = {}): Eval
       bootstrap: { z: bt.z, p: bt.p },
     };
   });
+  // Keys in the order docs/STATISTICS.md lists them: the headline numbers first.
   return {
-    ...base,
+    ...head,
     auc: delong.auc,
     aucCi: { bootstrap: boot.ci, delong: delong.ci },
     threshold,
     thresholdSource: source,
     ...perf,
+    ...tail,
     roc: rocCurve(set),
     scoreComparisons,
   };
