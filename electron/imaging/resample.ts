@@ -1,4 +1,5 @@
 import { gaussianBlur } from './resample-gaussian';
+import { isAxisAligned, resampleAxisAligned } from './resample-separable';
 import { invertAffine, type Affine, type Volume } from './volume';
 
 /** A model input grid: size [D, H, W] = [slices, rows, cols], spacing [s, r, c] in mm, same order. */
@@ -93,6 +94,11 @@ function antiAliasSigma(m: number[]): [number, number, number] {
  */
 export function resampleOnto(source: Volume, target: SamplingGrid, options: ResampleOptions = {}): Volume {
   const m = targetToSource(source.affine, target.affine);
+  if (isAxisAligned(m)) {
+    const sigma: [number, number, number] = options.antiAlias === false ? [0, 0, 0] : antiAliasSigma(m);
+    const data = resampleAxisAligned(source.data, source.dims, target.dims, m, sigma, options.fill ?? 0);
+    return { dims: [...target.dims], spacing: spacingOf(target.affine), affine: [...target.affine], data };
+  }
   const filtered = options.antiAlias === false ? source : gaussianBlur(source, antiAliasSigma(m));
   const fill = options.fill ?? 0;
   const [nx, ny, nz] = source.dims;

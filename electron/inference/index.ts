@@ -16,3 +16,28 @@ export {
 } from './dataset/build';
 export type { DatasetExamEntry } from './dataset/exam';
 export { readLabels, LabelsError } from './dataset/labels';
+export { openModel, closeModel, type OpenModel, type SessionOptions, ModelIoError } from './sessions';
+export { runNetworks, warmUp, type NetworkOutputs } from './networks';
+export { camAffine, camVolume, camOnto } from './cam';
+export { readExam, STAGES, CachedResultExists, type Stage, type ReadHooks } from './pipeline';
+export { inputKey, resultKey } from './input-key';
+export {
+  cliJson,
+  type ModelResult,
+  type ModelOutput,
+  type CamMap,
+  type TaskOutcome,
+  type StackRef,
+} from './result';
+export {
+  InferenceEngine,
+  EngineError,
+  CancelledError,
+  type EngineOptions,
+  type ReadOptions,
+  type Progress,
+  type QueueEntry,
+  type EngineOutput,
+} from './engine';
+export type { WorkerSessionOptions } from './engine-protocol';
+export { SqliteResultCache, applyInferenceMigration, INFERENCE_MIGRATION, type ResultCache } from './cache';

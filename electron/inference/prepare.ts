@@ -35,6 +35,8 @@ export interface PrepareOptions {
   rules?: SelectionRules;
   overrides?: StackOverrides;
   onStage?: (stage: PrepareStage) => void;
+  /** Called once the stacks are chosen, before decoding; may throw to stop (e.g. a cache hit). */
+  onSelected?: (selection: SelectedStacks) => Promise<void> | void;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function prepareExam(
     options.overrides,
   );
   const scanMs = lap();
+  await options.onSelected?.(selection);
   options.onStage?.('decode');
   const [t1Source, stirSource] = [await loadStackVolume(selection.t1), await loadStackVolume(selection.stir)];
   const decodeMs = lap();

@@ -4,6 +4,7 @@ import type { ModelGrid } from '../../imaging';
 import type { TaskKey } from '../manifest';
 import { prepareExam } from '../prepare';
 import type { QualityFeatures } from '../quality';
+import { phantomTargets } from './targets';
 
 export interface DatasetExamTask {
   folder: string;
@@ -60,6 +61,11 @@ export async function buildDatasetExam(task: DatasetExamTask): Promise<DatasetEx
     t1: writeF32(task.outDir, `${task.id}.t1.f32`, exam.t1.input),
     stir: writeF32(task.outDir, `${task.id}.stir.f32`, exam.stir.input),
   };
+  const targetsStart = performance.now();
+  const targets = phantomTargets(task.folder, { t1: exam.t1.raw, stir: exam.stir.raw });
+  for (const [key, data] of Object.entries(targets)) {
+    files[key as keyof typeof targets] = writeF32(task.outDir, `${task.id}.${key.toLowerCase()}.f32`, data);
+  }
   return {
     id: task.id,
     site: task.site || truthSite(task.folder),
@@ -72,6 +78,10 @@ export async function buildDatasetExam(task: DatasetExamTask): Promise<DatasetEx
     },
     ...(task.features ? { features: exam.features } : {}),
     warnings: exam.selection.warnings.map((w) => w.message),
-    timingsMs: { ...exam.timingsMs, total: performance.now() - started },
+    timingsMs: {
+      ...exam.timingsMs,
+      targets: performance.now() - targetsStart,
+      total: performance.now() - started,
+    },
   };
 }
