@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import modelcard
 from .checkpoint import load_classifier, load_unet
 from .classifier import DualEncoderClassifier
 from .config import PRESETS, ModelConfig, feature_grid
@@ -89,6 +90,7 @@ def export_model(
     unet_stir: UNet3d,
     golden: Optional[Tuple[np.ndarray, np.ndarray]],
     manifest_fields: Dict,
+    report: Optional[Dict] = None,
 ) -> Dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -104,6 +106,11 @@ def export_model(
     extra = []
     if golden is not None:
         extra = write_golden(out, cfg, classifier, unet_t1, unet_stir, *golden)
+    if report is not None:
+        # The card is rendered from the manifest's figures, then listed (with its hash) in the manifest.
+        draft = build_manifest(out, cfg, extra_files=extra, **manifest_fields)
+        (out / "MODEL_CARD.md").write_text(modelcard.render(draft, cfg, report))
+        extra = ["MODEL_CARD.md", *extra]
     manifest = build_manifest(out, cfg, extra_files=extra, **manifest_fields)
     manifest["networks"]["denoiseT1"]["grid"] = list(cfg.unet_grid_size)
     manifest["networks"]["denoiseStir"]["grid"] = list(cfg.unet_grid_size)
@@ -215,7 +222,7 @@ def main(argv=None) -> int:
             golden = (synthetic_volume(cfg.grid_size, a.seed), synthetic_volume(cfg.grid_size, a.seed + 100))
 
     t0 = time.time()
-    export_model(a.out, cfg, classifier, unet_t1, unet_stir, golden, fields)
+    export_model(a.out, cfg, classifier, unet_t1, unet_stir, golden, fields, None if a.random else report)
     sizes = {f.name: f.stat().st_size for f in a.out.glob("*.onnx")}
     print(json.dumps({"out": str(a.out), "seconds": round(time.time() - t0, 1), "onnxBytes": sizes}))
     return 0

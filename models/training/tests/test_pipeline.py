@@ -79,6 +79,9 @@ def test_pipeline_and_export(tmp_path, test_preset):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["id"] == "sij-demo-synthetic"
     assert manifest["metrics"]["unseenSite"]["structural"]["n"] == 12
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "Not for clinical use" in card and "Results on the unseen site (c)" in card
+    assert any(f["path"] == "MODEL_CARD.md" for f in manifest["files"])
     assert [t["threshold"] for t in manifest["tasks"]] == [report["thresholds"][k] for k in ("active_inflammation", "asas_bme", "structural")]
 
 
