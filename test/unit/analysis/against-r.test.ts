@@ -13,6 +13,7 @@ import {
   regularizedBeta,
   normalQuantile,
 } from '../../../electron/analysis';
+import { twoSidedNormalP } from '../../../electron/analysis/special';
 import { seededRandom } from '../../../electron/analysis/random';
 import { generateSet, toCsv } from './generated-scores';
 import { need, runR } from './r-reference';
@@ -113,6 +114,7 @@ ${mcnemarCases.map(([b, c], i) => `out("mcnemar.${i}", binom.test(${b}, ${b + c}
 ${quantileCases.map(([p, a, b], i) => `out("qbeta.${i}", qbeta(${p}, ${a}, ${b}))`).join('\n')}
 out("pbeta", pbeta(c(0.001, 0.3, 0.7, 0.999), 2.5, 40))
 out("qnorm", qnorm(c(0.975, 0.995, 1e-12, 0.3)))
+out("p2", 2 * pnorm(-c(0.5, 3, 8, 17.65)))
 `;
 
 let r: Map<string, number[]>;
@@ -216,6 +218,8 @@ describe('exact binomial and Fisher tests against R stats', () => {
     });
     const pb = need(r, 'pbeta');
     [0.001, 0.3, 0.7, 0.999].forEach((x, i) => expect(regularizedBeta(x, 2.5, 40)).toBeCloseTo(pb[i], 12));
+    const p2 = need(r, 'p2');
+    [0.5, 3, 8, 17.65].forEach((z, i) => expect(twoSidedNormalP(z) / p2[i]).toBeCloseTo(1, 10));
     const qn = need(r, 'qnorm');
     [0.975, 0.995, 1e-12, 0.3].forEach((p, i) => expect(normalQuantile(p)).toBeCloseTo(qn[i], 10));
   });
