@@ -16,3 +16,8 @@ export * from './modelOutput';
 export * from './readerProfile';
 export * from './readingStore';
 export * from './imageHash';
+export * from './labels';
+export * from './export/scoreSummary';
+export * from './export/deidentify';
+export * from './export/jsonExport';
+export * from './export/sr';
