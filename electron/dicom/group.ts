@@ -34,7 +34,7 @@ function splitIntoStacks(series: { uid: string; instances: ImageInstance[] }): D
     }
   }
   // Largest stack first: the diagnostic series before its stray localizers.
-  groups.sort((a, b) => b.length - a.length);
+  groups.sort((a, b) => b.length - a.length || a[0].sopInstanceUid.localeCompare(b[0].sopInstanceUid));
   const sequence = series.instances[0].sequence;
   const role = assessRole(sequence);
   const matrices = new Set(groups.map((g) => `${g[0].pixel.rows}x${g[0].pixel.columns}`));
@@ -106,7 +106,12 @@ export function groupInstances(instances: ImageInstance[]): {
         stacks: splitIntoStacks({ uid: seriesUid, instances: list }),
       });
     }
-    series.sort((a, b) => (a.seriesNumber ?? Infinity) - (b.seriesNumber ?? Infinity));
+    // Series number first, as scanners present them; the UID breaks ties so file order never matters.
+    series.sort(
+      (a, b) =>
+        (a.seriesNumber ?? Infinity) - (b.seriesNumber ?? Infinity) ||
+        a.seriesInstanceUid.localeCompare(b.seriesInstanceUid),
+    );
     result.push({
       studyInstanceUid: uid,
       patientId: study.first.patientId,

@@ -210,8 +210,11 @@ export function readImageInstance(parsed: ParsedDicom, path: string): ImageInsta
       temporalPosition: num(ds, Tag.TemporalPositionIdentifier),
       pixel,
     };
-    // Classic multi-frame without functional groups: the frames share the one header.
-    slices = Array.from({ length: pixel.numberOfFrames }, (_, frame) => ({ ...base, frame }));
+    // Classic multi-frame without functional groups: the header's position is the first
+    // frame's; where the others lie is not recorded, so they get none.
+    slices = Array.from({ length: pixel.numberOfFrames }, (_, frame) =>
+      frame === 0 ? base : { ...base, frame, position: undefined },
+    );
   }
   return {
     path,
