@@ -24,7 +24,16 @@ export interface SeriesAcquisition {
 const draw = (rng: Rng, r: Range): number => rng.uniform(r[0], r[1]);
 const round = (x: number, step: number): number => Math.round(x / step) * step;
 
-export function sampleSeries(rng: Rng, profile: ScannerProfile, role: 't1' | 'stir'): SeriesAcquisition {
+/**
+ * Draw one series' parameters. `maxMatrix` caps the matrix (a training set may trade in-plane
+ * resolution it will not use for generation speed); the draw sequence is the same either way.
+ */
+export function sampleSeries(
+  rng: Rng,
+  profile: ScannerProfile,
+  role: 't1' | 'stir',
+  maxMatrix = Infinity,
+): SeriesAcquisition {
   const p = role === 't1' ? profile.t1 : profile.stir;
   const slope = profile.pixel.rescaleSlope ? Number(draw(rng, profile.pixel.rescaleSlope).toFixed(5)) : 1;
   return {
@@ -34,7 +43,7 @@ export function sampleSeries(rng: Rng, profile: ScannerProfile, role: 't1' | 'st
     te: round(draw(rng, p.te), 0.5),
     ti: p.ti ? round(draw(rng, p.ti), 5) : undefined,
     echoTrainLength: Math.round(draw(rng, p.echoTrainLength)),
-    matrix: rng.pick(p.matrices),
+    matrix: Math.min(rng.pick(p.matrices), maxMatrix),
     snr: draw(rng, p.snr),
     intensityScale: draw(rng, p.intensityScale),
     rescaleSlope: slope,

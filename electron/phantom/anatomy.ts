@@ -59,10 +59,13 @@ export class Anatomy {
   private readonly sinTilt: number;
   private readonly cosTilt: number;
   private readonly midV: Float32Array;
-  /** (v, w) tables at 1 mm: cartilage weight, ligament weight, surface undulation per side */
-  private readonly cartTable: Float32Array;
-  private readonly ligTable: Float32Array;
-  private readonly undTable: [Float32Array, Float32Array];
+  /** (v, w) table at 1 mm, interleaved per node: cartilage weight, ligament weight, undulation right, left */
+  private readonly table: Float32Array;
+  /** last `sample`: interpolated table values at (v, w) */
+  private sC = 0;
+  private sL = 0;
+  private sU0 = 0;
+  private sU1 = 0;
 
   constructor(body: PatientBody) {
     this.body = body;
@@ -87,60 +90,74 @@ export class Anatomy {
     ew = rotate(ew);
     const s = 1 / body.scale;
     this.toLocal = [...eu, ...ev, ...ew].map((x) => x * s);
-    const n = TABLE_NV * TABLE_NW;
-    this.cartTable = new Float32Array(n);
-    this.ligTable = new Float32Array(n);
-    this.undTable = [new Float32Array(n), new Float32Array(n)];
+    this.table = new Float32Array(TABLE_NV * TABLE_NW * 4);
     for (let iv = 0; iv < TABLE_NV; iv++) {
       const v = TABLE_V0 + iv;
       for (let iw = 0; iw < TABLE_NW; iw++) {
         const w = TABLE_W0 + iw;
-        const idx = iv * TABLE_NW + iw;
-        this.cartTable[idx] = this.cartilageWeightExact(v, w);
-        this.ligTable[idx] = this.ligamentWeightExact(v, w);
+        const idx = 4 * (iv * TABLE_NW + iw);
+        this.table[idx] = this.cartilageWeightExact(v, w);
+        this.table[idx + 1] = this.ligamentWeightExact(v, w);
         for (let side = 0; side < 2; side++) {
           const ph = body.joints[side].undulationPhase;
-          this.undTable[side][idx] = 0.7 * Math.sin(0.21 * v + ph) * Math.sin(0.17 * w + 1.3 * ph);
+          this.table[idx + 2 + side] = 0.7 * Math.sin(0.21 * v + ph) * Math.sin(0.17 * w + 1.3 * ph);
         }
       }
     }
     this.midV = this.computeJointMidpoints();
   }
 
-  /** Bilinear interpolation in one of the (v, w) tables; 0 outside. */
-  private lookup(table: Float32Array, v: number, w: number): number {
+  /** Bilinear interpolation of all table values at (v, w) into sC, sL, sU0, sU1; 0 outside. */
+  private sample(v: number, w: number): void {
     const fv = v - TABLE_V0;
     const fw = w - TABLE_W0;
-    if (fv < 0 || fw < 0 || fv >= TABLE_NV - 1 || fw >= TABLE_NW - 1) return 0;
+    if (fv < 0 || fw < 0 || fv >= TABLE_NV - 1 || fw >= TABLE_NW - 1) {
+      this.sC = this.sL = this.sU0 = this.sU1 = 0;
+      return;
+    }
     const iv = fv | 0;
     const iw = fw | 0;
     const tv = fv - iv;
     const tw = fw - iw;
-    const i0 = iv * TABLE_NW + iw;
-    const i1 = i0 + TABLE_NW;
-    return (
-      (1 - tv) * ((1 - tw) * table[i0] + tw * table[i0 + 1]) +
-      tv * ((1 - tw) * table[i1] + tw * table[i1 + 1])
-    );
+    const w00 = (1 - tv) * (1 - tw);
+    const w01 = (1 - tv) * tw;
+    const w10 = tv * (1 - tw);
+    const w11 = tv * tw;
+    const T = this.table;
+    const i00 = 4 * (iv * TABLE_NW + iw);
+    const i01 = i00 + 4;
+    const i10 = i00 + 4 * TABLE_NW;
+    const i11 = i10 + 4;
+    this.sC = w00 * T[i00] + w01 * T[i01] + w10 * T[i10] + w11 * T[i11];
+    this.sL = w00 * T[i00 + 1] + w01 * T[i01 + 1] + w10 * T[i10 + 1] + w11 * T[i11 + 1];
+    this.sU0 = w00 * T[i00 + 2] + w01 * T[i01 + 2] + w10 * T[i10 + 2] + w11 * T[i11 + 2];
+    this.sU1 = w00 * T[i00 + 3] + w01 * T[i01 + 3] + w10 * T[i10 + 3] + w11 * T[i11 + 3];
   }
 
   /** Sacral half-width (u of the sacral joint surface) on one side at (v, w). */
   halfWidth(side: number, v: number, w: number): number {
+    this.sample(v, w);
+    return this.halfWidthSampled(side, v, w);
+  }
+
+  /** halfWidth using the table values of the last `sample(v, w)`. */
+  private halfWidthSampled(side: number, v: number, w: number): number {
     const j = this.body.joints[side];
-    let hw = j.halfWidth + j.slope * clamp(v, -60, 48) - 0.22 * w;
-    hw += this.lookup(this.undTable[side], v, w);
+    let hw = j.halfWidth + j.slope * clamp(v, -60, 48) - 0.22 * w + (side === 0 ? this.sU0 : this.sU1);
     if (v < -60) hw += 0.55 * (v + 60);
     return hw < 8 ? 8 : hw;
   }
 
   /** 1 inside the cartilaginous (auricular) joint, 0 outside, smooth at the border. */
   cartilageWeight(v: number, w: number): number {
-    return this.lookup(this.cartTable, v, w);
+    this.sample(v, w);
+    return this.sC;
   }
 
   /** 1 in the interosseous (ligamentous) compartment: posterior-superior to the auricular band. */
   ligamentWeight(v: number, w: number): number {
-    return this.lookup(this.ligTable, v, w);
+    this.sample(v, w);
+    return this.sL;
   }
 
   private cartilageWeightExact(v: number, w: number): number {
@@ -175,7 +192,8 @@ export class Anatomy {
 
   /** Joint gap width on one side: narrow at the cartilage, wider in the ligament, open elsewhere. */
   gap(side: number, v: number, w: number): number {
-    return this.gapFrom(side, this.cartilageWeight(v, w), this.ligamentWeight(v, w));
+    this.sample(v, w);
+    return this.gapFrom(side, this.sC, this.sL);
   }
 
   private gapFrom(side: number, c: number, l: number): number {
@@ -224,18 +242,21 @@ export class Anatomy {
     const by = s * (w * this.cosTilt - v * this.sinTilt) - b.bodyCentreY;
     const bz = s * (v * this.cosTilt + w * this.sinTilt);
     const ax = b.bodyHalfWidth + (bz < -40 ? 0.25 * (-40 - bz) : 0);
-    const r2 = (bx * bx) / (ax * ax) + (by * by) / (b.bodyHalfDepth * b.bodyHalfDepth);
+    // Buttocks: the body reaches further back below the sacral base.
+    const ay = b.bodyHalfDepth + (by > 0 && bz < -10 ? 0.3 * (-10 - bz) : 0);
+    const r2 = (bx * bx) / (ax * ax) + (by * by) / (ay * ay);
     this.region = Region.soft;
     this.side = u >= 0 ? 1 : 0;
     this.depth = 0;
     this.red = 0;
     if (r2 >= 1) return (this.tissue = Tissue.air);
-    const skin = (1 - Math.sqrt(r2)) * (by > 0 ? b.bodyHalfDepth : Math.min(ax, b.bodyHalfDepth));
+    const skin = (1 - Math.sqrt(r2)) * (by > 0 ? ay : Math.min(ax, ay));
     if (skin < b.subcutaneousFat / s) return (this.tissue = Tissue.fat);
 
     const a = u < 0 ? -u : u;
     const side = this.side;
-    const hw = this.halfWidth(side, v, w);
+    this.sample(v, w);
+    const hw = this.halfWidthSampled(side, v, w);
     const th = this.sacrumThickness(v);
     const wA = -0.55 * th;
     const wP = 0.45 * th;
@@ -245,29 +266,34 @@ export class Anatomy {
       const vTop = 50 - 0.12 * a;
       if (v > -108 && v < vTop && w > wA && w < wP) return this.sacrum(u, a, v, w, -t, th, wA, wP, vTop);
       // L5 vertebral body and the L5/S1 disc above the sacral base.
-      if (a < 24 && v >= vTop && v < 92 && w > wA + 2 && w < wA + 33) {
+      const lw = (w - wA - 17.5) / 15.5;
+      const la = a / 24;
+      if (v >= vTop && v < 92 && la * la * la * la + lw * lw * lw * lw < 1) {
         this.region = Region.sacrum;
         if (v < 57) return (this.tissue = Tissue.disc);
-        const d = Math.min(24 - a, v - 57, 92 - v, w - wA - 2, wA + 33 - w);
+        const d = Math.min((1 - Math.sqrt(la * la * la * la + lw * lw * lw * lw)) * 12, v - 57, 92 - v);
         if (d < CORTEX_MM) return (this.tissue = Tissue.cortex);
         this.red = this.marrowRed(u, v, w);
         return (this.tissue = Tissue.marrow);
       }
-      return this.soft(a, v, w, hw, wA, wP, -1);
+      return this.soft(a, v, w, hw, wA, wP, -1, hw);
     }
 
-    const c = this.cartilageWeight(v, w);
-    const l = this.ligamentWeight(v, w);
+    const c = this.sC;
+    const l = this.sL;
     const g = this.gapFrom(side, c, l);
     const j = b.joints[side];
-    let inner = hw + g;
-    if (w < wA) inner += 0.9 * (wA - w);
-    if (v > 44) inner += 0.9 * (v - 44);
-    if (v < -56) inner += 0.7 * (-56 - v);
-    const vIlBot = -62 - (w < -12 ? 2.2 * (-12 - w) : 0);
-    const wIP = wP + (v > -35 ? 13 : 3);
-    const inSacralRange = v > -62 && v < 46 && w > wA && w < wP;
-    if (t < g && inSacralRange && inner === hw + g) {
+    // Medial iliac surface: meets the sacrum at the joint, curves away in front (pelvic inlet),
+    // above (iliac fossa) and below (greater sciatic notch).
+    const ant = w < wA ? wA - w : 0;
+    const flare =
+      0.012 * ant * ant +
+      (v > 44 ? 0.5 * (v - 44) + 0.004 * (v - 44) * (v - 44) : 0) +
+      (v < -56 ? 1.1 * (-56 - v) : 0);
+    const inner = hw + g + flare;
+    const vIlBot = -64 - (w < -8 ? 2.4 * (-8 - w) : 0);
+    const wIP = wP + 3 + 12 * smoothstep(-48, -28, v);
+    if (t < g && flare === 0 && v > -62 && v < 46 && w > wA && w < wP) {
       if (c > 0.5 || l > 0.5) {
         this.region = Region.joint;
         this.gapFraction = t / g;
@@ -278,18 +304,23 @@ export class Anatomy {
         return (this.tissue = Math.sin(0.9 * v + 0.6 * w) > 0.55 ? Tissue.fat : Tissue.ligament);
       }
     }
-    let thick = j.iliumThickness + 0.12 * clamp(v, -60, 60) + (w > 0 ? 0.35 * w : 0);
-    if (w < wA) thick = Math.max(7, thick - 0.45 * (wA - w));
-    const outer = inner + thick;
-    if (a >= inner && a < outer && v > vIlBot && v < 88 && w > -95 && w < wIP) {
+    // Iliac bone: its gluteal (outer) surface is steeper than the joint, so the bone widens
+    // upwards into the wing; thicker behind (iliac tuberosity), thinner in front.
+    const vc = clamp(v, -40, 60);
+    let outer =
+      j.halfWidth + j.cartilageGap + j.iliumThickness + 0.62 * vc + 0.35 * ant + (w > 0 ? 0.4 * w : 0);
+    if (v > 60) outer += 0.8 * (v - 60);
+    if (v < -40) outer += 0.25 * (-40 - v);
+    outer = Math.max(outer, inner + 8);
+    if (a >= inner && a < outer && v > vIlBot && v < 95 && w > -110 && w < wIP) {
       this.region = Region.ilium;
       this.depth = a - inner;
-      const d = Math.min(a - inner, outer - a, 88 - v, v - vIlBot, wIP - w);
+      const d = Math.min(a - inner, outer - a, 95 - v, v - vIlBot, wIP - w);
       if (d < CORTEX_MM) return (this.tissue = Tissue.cortex);
       this.red = this.marrowRed(u, v, w);
       return (this.tissue = Tissue.marrow);
     }
-    return this.soft(a, v, w, hw, wA, wP, a >= outer ? a - outer : -1);
+    return this.soft(a, v, w, hw, wA, wP, a >= outer ? a - outer : -1, inner);
   }
 
   private marrowRed(u: number, v: number, w: number): number {
@@ -354,7 +385,16 @@ export class Anatomy {
   }
 
   /** Soft tissues: pelvic fat and vessels in front, iliopsoas, gluteal and paraspinal muscles. */
-  private soft(a: number, v: number, w: number, hw: number, wA: number, wP: number, lateral: number): number {
+  private soft(
+    a: number,
+    v: number,
+    w: number,
+    hw: number,
+    wA: number,
+    wP: number,
+    lateral: number,
+    inner: number,
+  ): number {
     this.region = Region.soft;
     const j = this.body.joints[this.side];
     // Internal iliac artery and vein in front of the joint; common iliacs converge upwards.
@@ -374,25 +414,34 @@ export class Anatomy {
     // Psoas on the pelvic brim.
     const pa = a - (46 + 0.1 * v);
     const pw = w - (wA - 30);
-    if (pa * pa + pw * pw < 18 * 18) return (this.tissue = Tissue.muscle);
-    if (w < wA - 1) {
-      // Pelvic cavity between the iliacus muscles: fat, bowel loops further forward.
-      const iliacusInner = hw + 10 + 0.9 * (wA - w) - 18;
-      if (a < iliacusInner) {
-        if (w < wA - 28 && Math.sin(0.12 * a + 0.2 * v) * Math.sin(0.15 * w + 0.1 * v) > 0.2)
-          return (this.tissue = Tissue.bowel);
-        return (this.tissue = Tissue.fat);
-      }
-      return (this.tissue = Tissue.muscle);
+    if (pa * pa + pw * pw < 18 * 18) return this.muscle(a, v, w);
+    if (w < wA - 1 && a < inner - 16 && v > -85) {
+      // Pelvic cavity inside the iliacus: fat, with bowel loops further forward.
+      if (w < wA - 25 && Math.cos(0.16 * a) * Math.cos(0.15 * v + 1) * Math.cos(0.14 * w) > 0.3)
+        return (this.tissue = Tissue.bowel);
+      return (this.tissue = Tissue.fat);
     }
     if (lateral >= 0) {
       // Fat planes between gluteus minimus, medius and maximus.
-      if ((lateral > 10 && lateral < 11.5) || (w > wP - 10 && lateral > 26 && lateral < 28))
-        return (this.tissue = Tissue.fat);
-      return (this.tissue = Tissue.muscle);
+      // Fat plane between gluteus medius and maximus, behind and below the wing.
+      const plane = 22 + 4 * Math.sin(0.05 * v + 0.04 * w) - 0.3 * v;
+      if (w > wA && lateral > plane && lateral < plane + 1.8) return (this.tissue = Tissue.fat);
+      return this.muscle(a, v, w);
     }
+    // Thin fat layer on the dorsal sacrum; fat between the bones where they do not articulate.
     if (w > wP && w < wP + 3 && a < hw) return (this.tissue = Tissue.fat);
-    if (a > hw && a < hw + 14 && w <= wP) return (this.tissue = Tissue.fat);
+    if (a > hw && a < inner && v > -56 && v < 60 && w > wA && w < wP) return (this.tissue = Tissue.fat);
+    return this.muscle(a, v, w);
+  }
+
+  /** Muscle with fine fatty marbling along its fibres (fraction of fat in `red`). */
+  private muscle(a: number, v: number, w: number): number {
+    // One sine along the fibres, its phase bent by a cheap triangle wave so stripes are not straight.
+    const x = 0.03 * v - 0.02 * a + 0.01 * w;
+    const tri = Math.abs(x - Math.floor(x) - 0.5);
+    const s = Math.sin(0.8 * a + 0.3 * v + 0.35 * w + 12 * tri);
+    const s2 = s * s;
+    this.red = 0.15 * s2 * s2 * s2;
     return (this.tissue = Tissue.muscle);
   }
 }

@@ -33,6 +33,8 @@ export interface ExamOptions {
   errorCase?: ErrorCase;
   /** override the site's label-noise rate (0 for exact rule labels) */
   labelNoise?: number;
+  /** cap on the acquisition matrix (speed for training sets) */
+  maxMatrix?: number;
 }
 
 export interface SeriesTruth {
@@ -138,8 +140,8 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
   const examId = options.examId ?? `${site.name}-${String(seed).padStart(6, '0')}`;
 
   const acqRng = rng.fork('acquisition');
-  const t1Acq = sampleSeries(acqRng, profile, 't1');
-  const stirAcq = sampleSeries(acqRng, profile, 'stir');
+  const t1Acq = sampleSeries(acqRng, profile, 't1', options.maxMatrix);
+  const stirAcq = sampleSeries(acqRng, profile, 'stir', options.maxMatrix);
   const plan = sampleSlicePlan(acqRng, profile, 'semicoronal');
   const field = profile.fieldStrengthT;
   const t1Table = signalTable({ kind: 'se', tr: t1Acq.tr, te: t1Acq.te }, field);

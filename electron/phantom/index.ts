@@ -15,3 +15,13 @@ export { LESION_CODES, ACTIVE_LESIONS, STRUCTURAL_LESIONS } from './lesions';
 export type { Lesion, GridLesion } from './lesions';
 export { QUADRANTS, JOINTS, cellOf } from './quadrants';
 export { Anatomy } from './anatomy';
+export {
+  setExamOptions,
+  generateSetShard,
+  readTruths,
+  writeManifest,
+  setStats,
+  formatStats,
+  MANIFEST_COLUMNS,
+} from './set';
+export type { SetOptions, SetStats } from './set';

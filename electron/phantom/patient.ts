@@ -45,7 +45,7 @@ export function samplePatient(rng: Rng, female: boolean, ageRange: readonly [num
     slope: rng.uniform(0.26, 0.36),
     cartilageGap: rng.uniform(2.4, 3.4),
     ligamentGap: rng.uniform(5, 8),
-    iliumThickness: rng.uniform(16, 24),
+    iliumThickness: rng.uniform(27, 36),
     undulationPhase: rng.uniform(0, 2 * Math.PI),
   });
   const right = joint();

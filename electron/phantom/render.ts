@@ -69,8 +69,15 @@ export function renderSeries(input: RenderInput): RenderOutput {
   const marrowT = table[Tissue.marrow];
   const redT = table[Tissue.redMarrow];
 
+  const fatT = table[Tissue.fat];
+  const muscleT = table[Tissue.muscle];
+  // `red` is the red-marrow fraction in marrow and the fat (marbling) fraction in muscle.
   const signalOf = (t: number, red: number, tab: Float32Array): number =>
-    t === Tissue.marrow ? (1 - red) * tab[Tissue.marrow] + red * tab[Tissue.redMarrow] : tab[t];
+    t === Tissue.marrow
+      ? (1 - red) * tab[Tissue.marrow] + red * tab[Tissue.redMarrow]
+      : t === Tissue.muscle
+        ? (1 - red) * tab[Tissue.muscle] + red * tab[Tissue.fat]
+        : tab[t];
 
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
@@ -119,8 +126,13 @@ export function renderSeries(input: RenderInput): RenderOutput {
             }
           }
         }
-        const red = t === Tissue.marrow ? anat.red : 0;
-        let s = t === Tissue.marrow ? (1 - red) * marrowT + red * redT : table[t];
+        const red = t === Tissue.marrow || t === Tissue.muscle ? anat.red : 0;
+        let s =
+          t === Tissue.marrow
+            ? (1 - red) * marrowT + red * redT
+            : t === Tissue.muscle
+              ? (1 - red) * muscleT + red * fatT
+              : table[t];
         if (mix > 0) s = (1 - mix) * s + mix * table[mixTissue];
         clean[idx] = s;
         if (fatFailureDelta && failureTable) {
