@@ -1,0 +1,3 @@
+export { connectIpc } from './adapter';
+export { lockDown } from './security';
+export { REQUEST_CHANNEL, EVENT_CHANNEL } from './channels';
