@@ -9,3 +9,4 @@ export { transferSyntaxName } from './codecs';
 export { TransferSyntax } from './tags';
 export type * from './types';
 export { inspectSummary, inspectText } from './summary';
+export { listFiles } from './files';
