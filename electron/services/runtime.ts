@@ -42,7 +42,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const report = await catalog.importPaths([options.openPath], () => {});
     openStudyUid = report.studies[0] ?? null;
     if (!openStudyUid) log(`nothing readable in ${options.openPath}`);
-    for (const s of report.skipped.slice(0, 5)) log(`skipped ${s.path}: ${s.reason}`);
+    if (report.skipped.length)
+      log(`${report.skipped.length} file(s) in ${options.openPath} are not DICOM images and were skipped`);
   }
   const info = {
     version: appVersion(),
