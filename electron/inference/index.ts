@@ -41,3 +41,4 @@ export {
 } from './engine';
 export type { WorkerSessionOptions } from './engine-protocol';
 export { SqliteResultCache, applyInferenceMigration, INFERENCE_MIGRATION, type ResultCache } from './cache';
+export { writeCamNifti } from './cam-export';

@@ -38,6 +38,8 @@ function stackRef(stack: DicomStack): StackRef {
     seriesInstanceUid: stack.seriesInstanceUid,
     index: stack.index,
     description: stack.sequence.seriesDescription ?? '',
+    dims: [...stack.dims],
+    affine: [...stack.affine],
   };
 }
 

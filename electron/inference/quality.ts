@@ -1,5 +1,6 @@
 import { gaussianBlur, resampleOnto, type Volume } from '../imaging';
 import type { ModelManifest } from './manifest';
+import { quantileInPlace } from './quantile';
 
 /**
  * Image-quality features, computed on the raw resampled volumes (model grid, before z-scoring).
@@ -36,17 +37,13 @@ export interface QualityFeatures {
 
 const BIAS_SIGMA_MM = 15;
 
-function percentileSorted(sorted: Float32Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const pos = (sorted.length - 1) * p;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+/** p-quantile of a copy of `values` (the input is left untouched). */
+function quantile(values: Float32Array, p: number): number {
+  return quantileInPlace(Float32Array.from(values), p);
 }
 
 function foregroundMask(data: Float32Array): Uint8Array {
-  const sorted = Float32Array.from(data).sort();
-  const cut = 0.1 * percentileSorted(sorted, 0.99);
+  const cut = 0.1 * quantile(data, 0.99);
   const mask = new Uint8Array(data.length);
   for (let n = 0; n < data.length; n++) mask[n] = data[n] > cut ? 1 : 0;
   return mask;
@@ -93,9 +90,9 @@ function biasField(volume: Volume, mask: Uint8Array): number {
   const smooth: number[] = [];
   const half = (BIAS_BLOCK * BIAS_BLOCK) / 2;
   for (let b = 0; b < sums.length; b++) if (counts[b] >= half && den[b] > 0) smooth.push(num[b] / den[b]);
-  const sorted = Float32Array.from(smooth).sort();
-  const p5 = percentileSorted(sorted, 0.05);
-  const p95 = percentileSorted(sorted, 0.95);
+  const values = Float32Array.from(smooth);
+  const p5 = quantile(values, 0.05);
+  const p95 = quantile(values, 0.95);
   return p5 > 0 ? Math.log(p95 / p5) : 0;
 }
 
@@ -128,14 +125,13 @@ export function sequenceFeatures(volume: Volume): FeatureSet {
   m2 /= n;
   m3 /= n;
   m4 /= n;
-  const sorted = fg.sort();
-  const median = percentileSorted(sorted, 0.5);
+  const median = quantile(fg, 0.5);
   return {
     foregroundFraction: n / volume.data.length,
     cv: mean !== 0 ? Math.sqrt(m2) / mean : 0,
     skewness: m2 > 0 ? m3 / Math.pow(m2, 1.5) : 0,
     kurtosis: m2 > 0 ? m4 / (m2 * m2) - 3 : 0,
-    p99OverMedian: median > 0 ? percentileSorted(sorted, 0.99) / median : 0,
+    p99OverMedian: median > 0 ? quantile(fg, 0.99) / median : 0,
     biasField: biasField(volume, mask),
   };
 }
@@ -145,11 +141,11 @@ export function stirFatRatio(t1: Volume, stir: Volume): number {
   const t1OnStir = resampleOnto(t1, stir, { antiAlias: false }).data;
   const t1Mask = foregroundMask(t1OnStir);
   const stirMask = foregroundMask(stir.data);
-  const t1Fg = masked(t1OnStir, t1Mask).sort();
-  const stirFg = masked(stir.data, stirMask).sort();
+  const t1Fg = masked(t1OnStir, t1Mask);
+  const stirFg = masked(stir.data, stirMask);
   if (t1Fg.length === 0 || stirFg.length === 0) return 0;
-  const fatCut = percentileSorted(t1Fg, 0.85);
-  const stirMedian = percentileSorted(stirFg, 0.5);
+  const fatCut = quantileInPlace(t1Fg, 0.85);
+  const stirMedian = quantileInPlace(stirFg, 0.5);
   let sum = 0;
   let count = 0;
   for (let n = 0; n < t1OnStir.length; n++) {

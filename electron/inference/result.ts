@@ -14,6 +14,9 @@ export interface StackRef {
   seriesInstanceUid: string;
   index: number;
   description: string;
+  /** the source stack's grid: CAMs can be brought onto it (camOnto) for overlay or NIfTI */
+  dims: [number, number, number];
+  affine: number[];
 }
 
 /** What the model said about one exam, with everything needed to trust or doubt it. */
