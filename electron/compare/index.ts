@@ -2,6 +2,7 @@
 export * from './package';
 export * from './match';
 export * from './comparison';
+export * from './comparisonText';
 export * from './blindFirst';
 export * from './consensus';
 export * from './compareStore';

@@ -67,16 +67,23 @@ export function readerStudyTable(readings: readonly Reading[], opts: StudyTableO
     cell.set(key, r);
     if (!authors.has(r.author.id)) authors.set(r.author.id, r.author.name);
   }
-  const cases = [...new Set(readings.map((r) => caseIdOf(r, kind)))].sort();
+  // with a reference standard, it defines the cases: a read case without truth is left out, loudly
+  const readCases = [...new Set(readings.map((r) => caseIdOf(r, kind)))].sort();
+  const cases = opts.truth ? readCases.filter((c) => opts.truth!.has(c)) : readCases;
+  if (opts.truth) {
+    const dropped = readCases.filter((c) => !opts.truth!.has(c));
+    if (dropped.length > 0) warnings.push(`no truth for ${dropped.join(', ')}: left out of the table`);
+    const unread = [...opts.truth.keys()].filter((c) => !readCases.includes(c));
+    if (unread.length > 0) warnings.push(`truth given for cases nobody read: ${unread.join(', ')}`);
+    if (cases.length === 0) throw new Error('no read case has a truth value');
+  }
+  const readingOf = (c: string, authorId: string) => cell.get(`${c}\u0000${authorId}`);
   const taken = new Set<string>();
-  const readers = [...authors].map(([authorId, name]) => ({
-    authorId,
-    name,
-    column: columnName(name, taken),
-  }));
+  const readers = [...authors]
+    .filter(([authorId]) => cases.some((c) => readingOf(c, authorId)))
+    .map(([authorId, name]) => ({ authorId, name, column: columnName(name, taken) }));
 
   const blindedStudy = readings.some((r) => r.blinded && r.model !== null);
-  const readingOf = (c: string, authorId: string) => cell.get(`${c}\u0000${authorId}`);
 
   // the model: one output per case; differing runs are reported and the earliest is used
   const modelOf = new Map<string, { probability: number; answer: 'yes' | 'no' }>();
@@ -97,11 +104,6 @@ export function readerStudyTable(readings: readonly Reading[], opts: StudyTableO
     warnings.push(
       `${cases.length - modelOf.size} of ${cases.length} cases have no model output for ${task}: the score and model columns are left out`,
     );
-  if (opts.truth) {
-    const missing = cases.filter((c) => !opts.truth!.has(c));
-    if (missing.length > 0)
-      throw new Error(`no truth for case${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
-  }
 
   const header = ['case_id'];
   if (opts.truth) header.push('truth');

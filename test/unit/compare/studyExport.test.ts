@@ -101,11 +101,30 @@ describe('readerStudyTable', () => {
     ]);
   });
 
-  it('says which case lacks a truth, and uses accession numbers on request', () => {
-    const readings = [signedReading({ id: 'a1', author: ada, exam: e1, answers: all('no') })];
+  it('lets the truth define the cases, saying which read cases it leaves out', () => {
+    const readings = [
+      signedReading({ id: 'a1', author: ada, exam: e1, answers: all('no') }),
+      signedReading({ id: 'b2', author: ben, exam: e2, answers: all('no') }),
+    ];
+    const t = readerStudyTable(readings, {
+      task: 'asas_bme',
+      truth: new Map([
+        [uid1, 0],
+        ['9.9', 1],
+      ]),
+    });
+    expect(t.csv).toBe(`case_id,truth,reader_Ada\n${uid1},0,0\n`);
+    expect(t.warnings).toEqual([
+      `no truth for ${uid2}: left out of the table`,
+      'truth given for cases nobody read: 9.9',
+    ]);
     expect(() => readerStudyTable(readings, { task: 'asas_bme', truth: new Map() })).toThrow(
-      `no truth for case ${uid1}`,
+      'no read case has a truth value',
     );
+  });
+
+  it('uses accession numbers as case ids on request', () => {
+    const readings = [signedReading({ id: 'a1', author: ada, exam: e1, answers: all('no') })];
     expect(readerStudyTable(readings, { task: 'asas_bme', caseId: 'accession' }).cases).toEqual(['ACC1']);
   });
 });
