@@ -13,7 +13,7 @@ import { writeNiftiGz } from './nifti';
 import { samplePatient, type PatientBody } from './patient';
 import { PROFILES, profileByName, type ScannerProfile } from './profiles';
 import { Rng, uidFromKey } from './random';
-import { renderSeries, type RenderOutput } from './render';
+import { renderPair, type RenderChannel, type RenderOutput } from './render';
 import { CASE_KINDS, siteByName, SITES, type CaseKind, type Site } from './sites';
 import { fatNullTi, signalTable, Tissue } from './tissues';
 
@@ -161,23 +161,19 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
   // Truth always comes from the semicoronal render; error cases write other series.
   const t1Geom = planSeries(plan, t1Acq.matrix);
   const stirGeom = planSeries(plan, stirAcq.matrix);
-  const t1Render = renderSeries({
-    anatomy,
-    lesions,
-    geometry: t1Geom,
-    table: t1Table,
-    role: 'structural',
-    wrap: !!t1Art.wrap,
-  });
-  const stirRender = renderSeries({
-    anatomy,
-    lesions,
-    geometry: stirGeom,
+  const t1Channel: RenderChannel = { table: t1Table, role: 'structural', wrap: !!t1Art.wrap };
+  const stirChannel: RenderChannel = {
     table: stirTable,
     failureTable: stirArt.fatSatFailure ? stirFailTable : undefined,
     role: 'active',
     wrap: !!stirArt.wrap,
-  });
+  };
+  const [t1Render, stirRender] = renderPair(
+    anatomy,
+    lesions,
+    { geometry: t1Geom, channel: t1Channel },
+    { geometry: stirGeom, channel: stirChannel },
+  );
   const grid = buildGrid(lesions, stirRender, t1Render, plan.slices);
   const labelsByRule = labelsFromGrid(grid);
   const noiseRate = options.labelNoise ?? site.labelNoise;
@@ -192,29 +188,14 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
     const axial: SlicePlan = { ...plan, orientation: 'axial', tiltDeg: 0 };
     const g1 = planSeries(axial, t1Acq.matrix);
     const g2 = planSeries(axial, stirAcq.matrix);
-    writtenT1 = {
-      geom: g1,
-      render: renderSeries({
-        anatomy,
-        lesions,
-        geometry: g1,
-        table: t1Table,
-        role: 'structural',
-        wrap: !!t1Art.wrap,
-      }),
-    };
-    writtenStir = {
-      geom: g2,
-      render: renderSeries({
-        anatomy,
-        lesions,
-        geometry: g2,
-        table: stirTable,
-        failureTable: stirArt.fatSatFailure ? stirFailTable : undefined,
-        role: 'active',
-        wrap: !!stirArt.wrap,
-      }),
-    };
+    const [r1, r2] = renderPair(
+      anatomy,
+      lesions,
+      { geometry: g1, channel: t1Channel },
+      { geometry: g2, channel: stirChannel },
+    );
+    writtenT1 = { geom: g1, render: r1 };
+    writtenStir = { geom: g2, render: r2 };
   }
   if (options.errorCase === 'missing_stir') writtenStir = null;
 

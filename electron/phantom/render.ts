@@ -7,10 +7,8 @@ import { Tissue } from './tissues';
 /** Which lesion role a series shows: STIR shows active lesions, T1 structural ones. */
 export type LesionRole = 'active' | 'structural';
 
-export interface RenderInput {
-  anatomy: Anatomy;
-  lesions: readonly Lesion[];
-  geometry: SeriesGeometry;
+/** One image to render on a grid: its contrast (signal per tissue) and the lesions it shows. */
+export interface RenderChannel {
   /** signal per tissue code */
   table: Float32Array;
   /** STIR with imperfect inversion; the per-voxel difference is kept for the fat-sat failure artifact */
@@ -27,7 +25,7 @@ export interface RenderOutput {
   fatFailureDelta?: Float32Array;
   /** signal folded in from outside the field of view */
   wrapped?: Float32Array;
-  /** lesion label per voxel (LESION_CODES) for this series' role */
+  /** lesion label per voxel (LESION_CODES) for this channel's role */
   mask: Uint8Array;
   /** grid cell per masked voxel (0..7), 255 elsewhere */
   cells: Uint8Array;
@@ -36,22 +34,38 @@ export interface RenderOutput {
   depth: Float32Array;
 }
 
+interface ChannelState {
+  ch: RenderChannel;
+  out: RenderOutput;
+}
+
 /**
- * Evaluate the analytic anatomy and lesions directly on the acquired voxel grid of one series:
- * each voxel centre is mapped to the sacral frame incrementally, classified, and given the signal
- * of its tissue mixture. No intermediate volume is made.
+ * Evaluate the analytic anatomy and lesions directly on the acquired voxel grid: each voxel centre
+ * is mapped to the sacral frame incrementally, classified once, and given the signal of its tissue
+ * mixture in every channel (series that share a grid, e.g. T1 and STIR with equal matrices, are
+ * rendered in one pass). No intermediate volume is made.
  */
-export function renderSeries(input: RenderInput): RenderOutput {
-  const { anatomy: anat, lesions, geometry: g, table, failureTable, role } = input;
+export function renderGrid(
+  anat: Anatomy,
+  lesions: readonly Lesion[],
+  g: SeriesGeometry,
+  channels: readonly RenderChannel[],
+): RenderOutput[] {
   const [nx, ny, nz] = g.dims;
   const n = nx * ny * nz;
-  const clean = new Float32Array(n);
-  const fatFailureDelta = failureTable ? new Float32Array(n) : undefined;
-  const wrapped = input.wrap ? new Float32Array(n) : undefined;
-  const mask = new Uint8Array(n);
-  const cells = new Uint8Array(n).fill(255);
-  const area = new Float32Array(lesions.length * nz * CELLS_PER_SLICE);
-  const depth = new Float32Array(lesions.length * nz * CELLS_PER_SLICE);
+  const states: ChannelState[] = channels.map((ch) => ({
+    ch,
+    out: {
+      clean: new Float32Array(n),
+      fatFailureDelta: ch.failureTable ? new Float32Array(n) : undefined,
+      wrapped: ch.wrap ? new Float32Array(n) : undefined,
+      mask: new Uint8Array(n),
+      cells: new Uint8Array(n).fill(255),
+      area: new Float32Array(lesions.length * nz * CELLS_PER_SLICE),
+      depth: new Float32Array(lesions.length * nz * CELLS_PER_SLICE),
+    },
+  }));
+  const anyWrap = channels.some((c) => c.wrap);
   const voxelArea = g.spacing[0] * g.spacing[1];
   const M = anat.toLocal;
   const local = (p: number[]): [number, number, number] => [
@@ -66,18 +80,6 @@ export function renderSeries(input: RenderInput): RenderOutput {
   const fovShift = local(g.row.map((x) => x * g.spacing[0] * nx));
   const hit = new LesionHit();
   const rowLesions: number[] = [];
-  const marrowT = table[Tissue.marrow];
-  const redT = table[Tissue.redMarrow];
-
-  const fatT = table[Tissue.fat];
-  const muscleT = table[Tissue.muscle];
-  // `red` is the red-marrow fraction in marrow and the fat (marbling) fraction in muscle.
-  const signalOf = (t: number, red: number, tab: Float32Array): number =>
-    t === Tissue.marrow
-      ? (1 - red) * tab[Tissue.marrow] + red * tab[Tissue.redMarrow]
-      : t === Tissue.muscle
-        ? (1 - red) * tab[Tissue.muscle] + red * tab[Tissue.fat]
-        : tab[t];
 
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
@@ -90,60 +92,70 @@ export function renderSeries(input: RenderInput): RenderOutput {
         const u = u0 + i * di[0];
         const v = v0 + i * di[1];
         const w = w0 + i * di[2];
-        const tissue = anat.classify(u, v, w);
         const idx = rowBase + i;
-        if (wrapped) {
-          let s = 0;
-          if (anat.classify(u + fovShift[0], v + fovShift[1], w + fovShift[2]) !== Tissue.air)
-            s += signalOf(anat.tissue, anat.red, table);
-          if (anat.classify(u - fovShift[0], v - fovShift[1], w - fovShift[2]) !== Tissue.air)
-            s += signalOf(anat.tissue, anat.red, table);
-          wrapped[idx] = s;
-          anat.classify(u, v, w);
+        if (anyWrap) {
+          // Tissue one field of view to either side folds into this voxel (no phase oversampling).
+          const t1 = anat.classify(u + fovShift[0], v + fovShift[1], w + fovShift[2]);
+          const r1 = anat.red;
+          const t2 = anat.classify(u - fovShift[0], v - fovShift[1], w - fovShift[2]);
+          const r2 = anat.red;
+          for (const st of states) {
+            if (st.out.wrapped)
+              st.out.wrapped[idx] = signalOf(t1, r1, st.ch.table) + signalOf(t2, r2, st.ch.table);
+          }
         }
+        const tissue = anat.classify(u, v, w);
         if (tissue === Tissue.air) continue;
         let t: number = tissue;
         let mix = 0;
         let mixTissue = 0;
+        let cell = -1;
         if (rowLesions.length > 0) {
           hit.reset(tissue);
           for (const L of rowLesions) hit.apply(anat, lesions[L], L, u, v, w);
           t = hit.tissue;
           mix = hit.mix;
           mixTissue = hit.mixTissue;
-          const code = role === 'active' ? hit.activeCode : hit.structuralCode;
-          if (code !== 0) {
-            const cell = cellOf(anat, u, v, w);
-            mask[idx] = code;
-            cells[idx] = cell;
-            const list = role === 'active' ? hit.activeLesions : hit.structuralLesions;
-            const count = role === 'active' ? hit.activeCount : hit.structuralCount;
+          for (const st of states) {
+            const active = st.ch.role === 'active';
+            const code = active ? hit.activeCode : hit.structuralCode;
+            if (code === 0) continue;
+            if (cell < 0) cell = cellOf(anat, u, v, w);
+            st.out.mask[idx] = code;
+            st.out.cells[idx] = cell;
+            const list = active ? hit.activeLesions : hit.structuralLesions;
+            const count = active ? hit.activeCount : hit.structuralCount;
             for (let m = 0; m < count; m++) {
-              const L = list[m];
-              const a = (L * nz + k) * CELLS_PER_SLICE + cell;
-              area[a] += voxelArea;
-              if (anat.depth > depth[a]) depth[a] = anat.depth;
+              const a = (list[m] * nz + k) * CELLS_PER_SLICE + cell;
+              st.out.area[a] += voxelArea;
+              if (anat.depth > st.out.depth[a]) st.out.depth[a] = anat.depth;
             }
           }
         }
         const red = t === Tissue.marrow || t === Tissue.muscle ? anat.red : 0;
-        let s =
-          t === Tissue.marrow
-            ? (1 - red) * marrowT + red * redT
-            : t === Tissue.muscle
-              ? (1 - red) * muscleT + red * fatT
-              : table[t];
-        if (mix > 0) s = (1 - mix) * s + mix * table[mixTissue];
-        clean[idx] = s;
-        if (fatFailureDelta && failureTable) {
-          let f = signalOf(t, red, failureTable);
-          if (mix > 0) f = (1 - mix) * f + mix * failureTable[mixTissue];
-          fatFailureDelta[idx] = f - s;
+        for (const st of states) {
+          const table = st.ch.table;
+          let s = signalOf(t, red, table);
+          if (mix > 0) s = (1 - mix) * s + mix * table[mixTissue];
+          st.out.clean[idx] = s;
+          const fail = st.ch.failureTable;
+          if (fail && st.out.fatFailureDelta) {
+            let f = signalOf(t, red, fail);
+            if (mix > 0) f = (1 - mix) * f + mix * fail[mixTissue];
+            st.out.fatFailureDelta[idx] = f - s;
+          }
         }
       }
     }
   }
-  return { clean, fatFailureDelta, wrapped, mask, cells, area, depth };
+  return states.map((s) => s.out);
+}
+
+/** `red` is the red-marrow fraction in marrow and the fat (marbling) fraction in muscle. */
+function signalOf(t: number, red: number, tab: Float32Array): number {
+  if (t === Tissue.marrow) return (1 - red) * tab[Tissue.marrow] + red * tab[Tissue.redMarrow];
+  if (t === Tissue.muscle) return (1 - red) * tab[Tissue.muscle] + red * tab[Tissue.fat];
+  return tab[t];
 }
 
 /** Lesions whose bounding box the row segment may cross (a cheap pre-filter for the inner loop). */
@@ -173,4 +185,29 @@ function selectRowLesions(
     if (c[2] + 1.4 * r[2] < wLo || c[2] - 1.4 * r[2] > wHi) continue;
     out.push(L);
   }
+}
+
+/** Render T1 and STIR, in one pass when their grids are identical. */
+export function renderPair(
+  anat: Anatomy,
+  lesions: readonly Lesion[],
+  t1: { geometry: SeriesGeometry; channel: RenderChannel },
+  stir: { geometry: SeriesGeometry; channel: RenderChannel },
+): [RenderOutput, RenderOutput] {
+  if (sameGrid(t1.geometry, stir.geometry)) {
+    const [a, b] = renderGrid(anat, lesions, t1.geometry, [t1.channel, stir.channel]);
+    return [a, b];
+  }
+  return [
+    renderGrid(anat, lesions, t1.geometry, [t1.channel])[0],
+    renderGrid(anat, lesions, stir.geometry, [stir.channel])[0],
+  ];
+}
+
+function sameGrid(a: SeriesGeometry, b: SeriesGeometry): boolean {
+  return (
+    a.dims.every((d, i) => d === b.dims[i]) &&
+    a.spacing.every((s, i) => s === b.spacing[i]) &&
+    a.origin.every((x, i) => x === b.origin[i])
+  );
 }
