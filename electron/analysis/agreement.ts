@@ -1,6 +1,6 @@
 import type { Interval } from './binomial';
 import { cohenKappa, fleissKappa } from './kappa';
-import { majorityReference } from './reference-standard';
+import { majorityReference, type ReferenceCase } from './reference-standard';
 import type { ReaderColumn, ReadingCondition, ScoreTable } from './score-table';
 
 export interface AgreementOptions {
@@ -8,6 +8,8 @@ export interface AgreementOptions {
   threshold?: number;
   /** Build a reference standard "at least k of the group's readers". */
   majority?: number;
+  /** Consensus decisions for cases without a k-of-n majority, by case id (the adjudication step). */
+  adjudication?: ReadonlyMap<string, 0 | 1>;
   resamples?: number;
   seed?: number;
 }
@@ -33,7 +35,17 @@ export interface GroupAgreement {
   fleiss: KappaEstimate & { seNull?: number; raters?: number };
   pairwise: PairAgreement[];
   model: { fleissWithModel: KappaEstimate; cohenWithReaders: PairAgreement[] } | null;
-  majority: { atLeast: number; of: number; positive: number; negative: number; unresolved: string[] } | null;
+  majority: {
+    atLeast: number;
+    of: number;
+    positive: number;
+    negative: number;
+    /** Cases decided by the adjudication input rather than by the majority. */
+    adjudicated: string[];
+    unresolved: string[];
+    /** The reference standard case by case (cases read by every reader of the group). */
+    reference: ReferenceCase[];
+  } | null;
 }
 
 export interface AgreementReport {
@@ -143,13 +155,16 @@ export function agreement(table: ScoreTable, options: AgreementOptions = {}): Ag
       const ref = majorityReference(
         completeIdx.map((i, k) => ({ caseId: table.rows[i].caseId, votes: ratings[k] })),
         options.majority,
+        (caseId) => options.adjudication?.get(caseId),
       );
       majority = {
         atLeast: options.majority,
         of: cols.length,
         positive: ref.filter((r) => r.truth === 1).length,
         negative: ref.filter((r) => r.truth === 0).length,
+        adjudicated: ref.filter((r) => r.basis === 'adjudicated').map((r) => r.caseId),
         unresolved: ref.filter((r) => r.truth === null).map((r) => r.caseId),
+        reference: ref,
       };
     }
     return {

@@ -17,7 +17,7 @@ export { confusionOf, callsAt, diagnosticPerformance } from './diagnostic';
 export type { Rating, CohenKappa, FleissKappa, FleissOptions } from './kappa';
 export { cohenKappa, fleissKappa } from './kappa';
 export type { ReferenceCase, ReferenceBasis, Adjudicate } from './reference-standard';
-export { majorityReference } from './reference-standard';
+export { majorityReference, referenceCsv } from './reference-standard';
 export { betaQuantile, regularizedBeta, normalCdf, normalQuantile, logGamma } from './special';
 export { exactMcNemar } from './mcnemar';
 export { parseCsv, TableError } from './csv';

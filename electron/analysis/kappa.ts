@@ -54,10 +54,12 @@ export function cohenKappa(rater1: readonly Rating[], rater2: readonly Rating[],
     po += p[i][i];
     pe += rows[i] * cols[i];
   }
-  if (pe >= 1) {
-    throw new RangeError(
-      "Cohen's kappa is undefined when both raters give every case the same single rating",
-    );
+  // A rater who gives every case the same rating makes kappa 0 by construction, with zero
+  // variance: a number that looks like information and carries none. Refuse it with the reason.
+  const firstConstant = rows.filter((v) => v > 0).length < 2;
+  if (firstConstant || cols.filter((v) => v > 0).length < 2) {
+    const which = firstConstant ? 'the first' : 'the second';
+    throw new RangeError(`Cohen's kappa is uninformative: ${which} rater gave every case the same rating`);
   }
   const kappa = (po - pe) / (1 - pe);
 
@@ -79,7 +81,8 @@ export function cohenKappa(rater1: readonly Rating[], rater2: readonly Rating[],
   return {
     kappa,
     se,
-    ci: [kappa - zq * se, kappa + zq * se],
+    // kappa lies in [-1, 1]; the normal interval is clipped to that range
+    ci: [Math.max(-1, kappa - zq * se), Math.min(1, kappa + zq * se)],
     seNull,
     z,
     p: twoSidedNormalP(z),

@@ -39,3 +39,13 @@ export function majorityReference(
     return { ...base, truth: null, basis: 'unresolved' };
   });
 }
+
+/** The reference standard as `case_id,truth,basis,positive_votes,raters` (truth blank if unresolved). */
+export function referenceCsv(cases: readonly ReferenceCase[]): string {
+  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = ['case_id,truth,basis,positive_votes,raters'];
+  for (const c of cases) {
+    lines.push([quote(c.caseId), c.truth ?? '', c.basis, c.positiveVotes, c.raters].join(','));
+  }
+  return lines.join('\n') + '\n';
+}

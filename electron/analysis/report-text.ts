@@ -89,7 +89,9 @@ export function agreementText(r: AgreementReport): string {
     if (g.majority) {
       const m = g.majority;
       out.push(
-        `  Reference "at least ${m.atLeast} of ${m.of}": ${m.positive} positive, ${m.negative} negative, ${m.unresolved.length} without majority` +
+        `  Reference "at least ${m.atLeast} of ${m.of}": ${m.positive} positive, ${m.negative} negative` +
+          (m.adjudicated.length ? ` (${m.adjudicated.length} by adjudication)` : '') +
+          `, ${m.unresolved.length} without majority` +
           (m.unresolved.length ? ` (${m.unresolved.join(', ')}) — adjudicate these` : ''),
       );
     }

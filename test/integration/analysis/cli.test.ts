@@ -137,6 +137,30 @@ describe('sij agreement and sij reader-study', () => {
     expect(j.groups[0].model.cohenWithReaders).toHaveLength(2);
   });
 
+  it('agreement --majority with --adjudication writes the reference standard', () => {
+    writeFileSync(
+      path.join(dir, 'six.csv'),
+      'case_id,reader_1,reader_2,reader_3,reader_4,reader_5,reader_6\na,1,1,1,1,0,0\nb,1,1,1,0,0,0\nc,0,0,0,0,1,1\n',
+    );
+    writeFileSync(path.join(dir, 'consensus.csv'), 'case_id,truth\nb,0\n');
+    const res = sij(
+      'agreement',
+      'six.csv',
+      '--majority',
+      '4',
+      '--adjudication',
+      'consensus.csv',
+      '--reference-out',
+      'ref.csv',
+      '--bootstrap',
+      '50',
+    );
+    expect(res.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'ref.csv'), 'utf8')).toBe(
+      'case_id,truth,basis,positive_votes,raters\na,1,majority,4,6\nb,0,adjudicated,3,6\nc,0,majority,2,6\n',
+    );
+  });
+
   it('reader-study writes the SVG plots, CSV and Markdown tables and the JSON', () => {
     const res = sij(
       'reader-study',
