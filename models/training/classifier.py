@@ -1,5 +1,5 @@
 """Dual-encoder classifier: one 3D ResNet with shared weights reads T1 and STIR; each sequence's
-last-stage features are global-max-pooled to a vector, the two vectors are fused and passed to the
+last-stage features are globally pooled to a vector (max, or max and mean), the two vectors are fused and passed to the
 paper's head (BatchNorm -> Dropout -> Linear(hidden, no bias) -> ReLU -> BatchNorm -> Dropout ->
 Linear(tasks, no bias)). One logit per task (sigmoid)."""
 
@@ -12,10 +12,19 @@ from .config import HeadConfig, ModelConfig
 from .resnet3d import ResNet3dEncoder
 
 FUSIONS = ("side_by_side", "sequence_pool")
+POOLS = ("max", "max_avg")
+
+
+def pool(f: torch.Tensor, kind: str) -> torch.Tensor:
+    """[B,C,d,h,w] -> [B,C] (max) or [B,2C] ([max, mean])."""
+    v = torch.amax(f, dim=(2, 3, 4))
+    if kind == "max":
+        return v
+    return torch.cat([v, f.mean(dim=(2, 3, 4))], dim=1)
 
 
 def fuse(v_t1: torch.Tensor, v_stir: torch.Tensor, fusion: str) -> torch.Tensor:
-    """[B,C] x 2 -> [B,2C]. side_by_side keeps which sequence a feature came from; sequence_pool
+    """[B,V] x 2 -> [B,2V]. side_by_side keeps which sequence a feature came from; sequence_pool
     (the published code) is symmetric in the sequences: [max over sequences, mean over sequences]."""
     if fusion == "side_by_side":
         return torch.cat([v_t1, v_stir], dim=1)
@@ -46,9 +55,12 @@ class DualEncoderClassifier(nn.Module):
         super().__init__()
         if cfg.head.fusion not in FUSIONS:
             raise ValueError(f"head config: unknown fusion {cfg.head.fusion!r} (expected one of {FUSIONS})")
+        if cfg.head.pool not in POOLS:
+            raise ValueError(f"head config: unknown pool {cfg.head.pool!r} (expected one of {POOLS})")
         self.cfg = cfg
         self.encoder = ResNet3dEncoder(cfg.encoder)
-        self.head = Head(2 * self.encoder.out_channels, cfg.head)
+        per_sequence = self.encoder.out_channels * (2 if cfg.head.pool == "max_avg" else 1)
+        self.head = Head(2 * per_sequence, cfg.head)
 
     def features(self, t1: torch.Tensor, stir: torch.Tensor):
         """Both sequences through the shared encoder in one batch: [B,C,d,h,w] each."""
@@ -56,8 +68,8 @@ class DualEncoderClassifier(nn.Module):
         return f[: t1.shape[0]], f[t1.shape[0] :]
 
     def logits_from_features(self, f_t1: torch.Tensor, f_stir: torch.Tensor) -> torch.Tensor:
-        v_t1 = torch.amax(f_t1, dim=(2, 3, 4))
-        v_stir = torch.amax(f_stir, dim=(2, 3, 4))
+        v_t1 = pool(f_t1, self.cfg.head.pool)
+        v_stir = pool(f_stir, self.cfg.head.pool)
         return self.head(fuse(v_t1, v_stir, self.cfg.head.fusion))
 
     def forward(self, t1: torch.Tensor, stir: torch.Tensor) -> torch.Tensor:

@@ -30,6 +30,10 @@ class HeadConfig:
     "sequence_pool" is the published code's choice: [max over sequences, mean over sequences]."""
 
     fusion: str = "side_by_side"
+    # Spatial pooling of each sequence's features: "max" (the published code) or "max_avg" (fastai's
+    # concat pooling): the average lets the head count how much of the volume is affected, which the
+    # ASAS rules need (>= 2 lesions, >= 3 slices, >= 4 quadrants); the maximum finds a single lesion.
+    pool: str = "max_avg"
     hidden: int = 512
     dropout: Tuple[float, float] = (0.25, 0.5)
     tasks: Tuple[str, ...] = ("active_inflammation", "asas_bme", "structural")
@@ -112,7 +116,7 @@ REFERENCE = ModelConfig(
         stem_padding=(1, 1, 1),
         stem_pool_stride=None,
     ),
-    head=HeadConfig(fusion="sequence_pool"),
+    head=HeadConfig(fusion="sequence_pool", pool="max"),
     unet=UNetConfig(patch=(1, 1, 1), widths=(32, 64, 128, 256), pool=((1, 2, 2), (2, 2, 2), (1, 2, 2))),
 )
 

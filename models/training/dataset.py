@@ -24,6 +24,7 @@ class Exam:
     labels: Dict[str, bool]
     files: Dict[str, str]
     features: Optional[Dict] = None
+    source_folder: Optional[str] = None
 
     def label_vector(self) -> np.ndarray:
         return np.array([float(self.labels[t]) for t in TASKS], dtype=np.float32)
@@ -98,7 +99,8 @@ def load_dataset(folder: Path) -> Dataset:
         if unknown:
             raise ValueError(f"{where} ({e['id']}): unknown volume keys {unknown}")
         labels = {t: bool(e["labels"][t]) for t in TASKS}
-        exams.append(Exam(str(e["id"]), str(e["site"]), labels, dict(e["files"]), e.get("features")))
+        source = e.get("source") or {}
+        exams.append(Exam(str(e["id"]), str(e["site"]), labels, dict(e["files"]), e.get("features"), source.get("folder")))
     if not exams:
         raise ValueError(f"{path}: lists no exams")
     return Dataset(folder, size, spacing, exams)

@@ -4,6 +4,9 @@ the Grad-CAM pointing game on positive exams."""
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+from pathlib import Path
 from typing import Dict, List
 
 import numpy as np
@@ -85,3 +88,27 @@ def pointing_game(ds: Dataset, ids: List[str], y: np.ndarray, cams: np.ndarray) 
             "chanceRate": float(np.mean(fractions)) if fractions else None,
         }
     return out
+
+
+def case_kind(ds: Dataset, exam_id: str) -> str:
+    """The phantom's case kind (normal, axspa_subtle, mimic_oci, ...) from truth.json, when known."""
+    folder = ds.exam(exam_id).source_folder
+    try:
+        return str(json.loads((Path(folder) / "truth.json").read_text()).get("caseKind") or "unknown")
+    except (TypeError, OSError, ValueError):
+        return "unknown"
+
+
+def by_case_kind(ds: Dataset, ids: List[str], y: np.ndarray, p: np.ndarray, thresholds: Dict[str, float]) -> Dict:
+    """Per phantom case kind: how many exams, how many are labelled positive and how many the model
+    calls positive, per task. Shows where the errors are (mimics, subtle disease)."""
+    rows = defaultdict(lambda: {"n": 0, **{k: {"labelled": 0, "called": 0, "correct": 0} for k in TASKS}})
+    for i, exam_id in enumerate(ids):
+        r = rows[case_kind(ds, exam_id)]
+        r["n"] += 1
+        for t, key in enumerate(TASKS):
+            called = bool(p[i, t] >= thresholds[key])
+            r[key]["labelled"] += int(y[i, t])
+            r[key]["called"] += int(called)
+            r[key]["correct"] += int(called == bool(y[i, t]))
+    return dict(sorted(rows.items()))

@@ -136,6 +136,20 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
                     f"| {t['label']} | {p['sequence'].upper()} | {p['positiveExamsWithMask']} | {_pct(p['hitRate'])} | {_pct(p['hitRateWithinTolerance'])} | {_pct(p['chanceRate'])} |"
                 )
         lines.append("")
+    kinds = metrics.get("unseenSiteByCaseKind")
+    if kinds:
+        lines += [
+            "## Where the errors are: unseen site by synthetic case kind",
+            "",
+            "Correct calls at the fixed thresholds / exams of that kind (mimics should be called negative).",
+            "",
+            "| Case kind | Exams | " + " | ".join(t["label"] for t in tasks) + " |",
+            "|---|---|" + "---|" * len(tasks),
+        ]
+        for kind, r in kinds.items():
+            cells = [f"{r[t['key']]['correct']}/{r['n']}" for t in tasks]
+            lines.append(f"| {kind} | {r['n']} | " + " | ".join(cells) + " |")
+        lines.append("")
     tr = report.get("training", {})
     lines += [
         "## Limitations and known failure modes",

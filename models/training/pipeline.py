@@ -20,7 +20,7 @@ import torch
 from . import checkpoint
 from .config import PRESETS
 from .dataset import TASKS, load_dataset
-from .evaluate import cams_and_probabilities, choose_thresholds, pointing_game, score
+from .evaluate import by_case_kind, cams_and_probabilities, choose_thresholds, pointing_game, score
 from .jsonfmt import write_json
 from .splits import make_splits
 from .tensors import read_f32, write_f32
@@ -59,6 +59,50 @@ def quality_reference(ds, ids):
     } or None
 
 
+def train_and_save(run: Run, tag: str, cfg, volumes, labels, splits, minutes: float, a):
+    """Train one classifier, or reuse its checkpoint; if another process is training it (marker
+    file present), wait for that checkpoint instead of training it twice."""
+    ck, info, marker = run.path(f"{tag}.pt"), run.path(f"{tag}.json"), run.path(f"{tag}.training")
+    while marker.exists() and not info.exists():
+        run.log({"stage": tag, "waitingFor": str(marker)})
+        time.sleep(20)
+    if ck.exists() and info.exists():
+        model, _ = checkpoint.load_classifier(ck)
+        return model, json.loads(info.read_text())
+    marker.write_text(str(time.time()))
+    try:
+        model, details = train_classifier(
+            cfg, volumes, labels, splits["train"], splits["validation"], minutes, epochs=a.epochs, seed=a.seed, tag=tag, log=run.log
+        )
+        checkpoint.save(ck, model, cfg, {"bestEpoch": details["bestEpoch"]})
+        write_json(info, details)
+    finally:
+        marker.unlink(missing_ok=True)
+    return model, details
+
+
+def denoise_all(run: Run, ds, unets, raw=None):
+    """U-Net outputs of every exam, cached as float32 files in <run>/denoised (reused when present)."""
+    cache = run.path("denoised")
+    cache.mkdir(exist_ok=True)
+    den = {}
+    for n, e in enumerate(ds.exams):
+        pair = []
+        for k, seq in enumerate(("t1", "stir")):
+            f = cache / f"{e.id}.{seq}.f32"
+            if f.exists():
+                pair.append(read_f32(f, ds.grid_size))
+            else:
+                v = denoise(unets[seq], raw[e.id][k] if raw else ds.volume(e, seq))
+                write_f32(Path(str(f) + ".tmp"), v)
+                Path(str(f) + ".tmp").replace(f)
+                pair.append(v)
+        den[e.id] = tuple(pair)
+        if n % 50 == 0:
+            run.log({"stage": "denoise_all", "done": n, "of": len(ds.exams)})
+    return den
+
+
 def prevalence(labels, ids):
     y = np.stack([labels[i] for i in ids])
     return {k: int(y[:, t].sum()) for t, k in enumerate(TASKS)}
@@ -78,6 +122,17 @@ def main(argv=None) -> int:
     p.add_argument("--bootstrap", type=int, default=2000)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--only-ablation",
+        action="store_true",
+        help="train only the no-denoiser classifier and exit (run beside the main pipeline, which then waits for it)",
+    )
+    p.add_argument("--only-cache", action="store_true", help="only write the denoised copies of all exams (U-Nets must exist)")
+    p.add_argument(
+        "--only-denoisers",
+        action="store_true",
+        help="train only the two U-Nets on the exams not from the unseen site (which may be absent yet) and exit",
+    )
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     cfg = PRESETS[a.preset]
@@ -86,10 +141,26 @@ def main(argv=None) -> int:
     ds = load_dataset(a.dataset)
     if tuple(ds.grid_size) != tuple(cfg.grid_size):
         raise SystemExit(f"{a.dataset}/dataset.json: grid {list(ds.grid_size)} differs from the {cfg.name} preset's {list(cfg.grid_size)}")
+    if a.only_denoisers:
+        ids = sorted(e.id for e in ds.exams if e.site != a.unseen_site)[: a.unet_train_exams]
+        for seq in ("t1", "stir"):
+            if not run.path(f"denoise_{seq}.pt").exists():
+                unet = train_unet(ds, ids, seq, cfg, a.minutes_unet, seed=a.seed, log=run.log)
+                checkpoint.save(run.path(f"denoise_{seq}.pt"), unet, cfg, {"trainExams": len(ids)})
+        return 0
+    if a.only_cache:
+        unets = {seq: checkpoint.load_unet(run.path(f"denoise_{seq}.pt"))[0] for seq in ("t1", "stir")}
+        denoise_all(run, ds, unets)
+        return 0
     splits = make_splits(ds, a.unseen_site, seed=a.seed)
     write_json(run.path("splits.json"), splits)
     labels = {e.id: e.label_vector() for e in ds.exams}
     run.log({"stage": "splits", **{k: len(v) for k, v in splits.items() if k in ("train", "validation", "unseen")}})
+
+    if a.only_ablation:
+        raw = {e.id: (ds.volume(e, "t1"), ds.volume(e, "stir")) for e in ds.exams}
+        train_and_save(run, "classifier_raw", cfg, raw, labels, splits, a.minutes_ablation, a)
+        return 0
 
     # 1. Denoisers, one per sequence.
     unets, denoiser_metrics = {}, {}
@@ -108,39 +179,15 @@ def main(argv=None) -> int:
 
     # 2. Denoised copies of every exam (the classifier trains on what it will see at inference).
     t = time.time()
-    cache = run.path("denoised")
-    cache.mkdir(exist_ok=True)
-    raw, den = {}, {}
-    for n, e in enumerate(ds.exams):
-        raw[e.id] = (ds.volume(e, "t1"), ds.volume(e, "stir"))
-        pair = []
-        for k, seq in enumerate(("t1", "stir")):
-            f = cache / f"{e.id}.{seq}.f32"
-            if f.exists():
-                pair.append(read_f32(f, ds.grid_size))
-            else:
-                v = denoise(unets[seq], raw[e.id][k])
-                write_f32(f, v)
-                pair.append(v)
-        den[e.id] = tuple(pair)
-        if n % 50 == 0:
-            run.log({"stage": "denoise_all", "done": n, "of": len(ds.exams)})
+    raw = {e.id: (ds.volume(e, "t1"), ds.volume(e, "stir")) for e in ds.exams}
+    den = denoise_all(run, ds, unets, raw)
     wall["denoise_all"] = round(time.time() - t)
 
     # 3. Classifier on denoised input, 4. the same recipe on raw input (ablation).
     models, infos = {}, {}
     for tag, volumes, minutes in (("classifier", den, a.minutes_classifier), ("classifier_raw", raw, a.minutes_ablation)):
-        ck = run.path(f"{tag}.pt")
         t = time.time()
-        if ck.exists():
-            models[tag], _ = checkpoint.load_classifier(ck)
-            infos[tag] = json.loads(run.path(f"{tag}.json").read_text())
-        else:
-            models[tag], infos[tag] = train_classifier(
-                cfg, volumes, labels, splits["train"], splits["validation"], minutes, epochs=a.epochs, seed=a.seed, tag=tag, log=run.log
-            )
-            checkpoint.save(ck, models[tag], cfg, {"bestEpoch": infos[tag]["bestEpoch"]})
-            write_json(run.path(f"{tag}.json"), infos[tag])
+        models[tag], infos[tag] = train_and_save(run, tag, cfg, volumes, labels, splits, minutes, a)
         wall[tag] = round(time.time() - t)
 
     # 5. Thresholds on validation (fixed here), then the unseen site, once.
@@ -156,6 +203,7 @@ def main(argv=None) -> int:
         metrics[tag] = score(y_unseen, probs, thresholds, a.bootstrap)
         if tag == "classifier":
             metrics["pointingGame"] = pointing_game(ds, splits["unseen"], y_unseen, cams)
+            metrics["byCaseKind"] = by_case_kind(ds, splits["unseen"], y_unseen, probs, thresholds)
             with open(run.path("unseen_predictions.csv"), "w") as f:
                 f.write("exam_id," + ",".join(TASKS) + "," + ",".join(f"p_{k}" for k in TASKS) + "\n")
                 for i, exam_id in enumerate(splits["unseen"]):
@@ -163,6 +211,15 @@ def main(argv=None) -> int:
         run.log({"stage": "evaluate", "model": tag, "auc": {k: round(m["auc"], 3) for k, m in metrics[tag].items()}})
 
     n_exams = {k: len(splits[k]) for k in ("train", "validation", "unseen")}
+    kinds = {k: v["n"] for k, v in metrics["byCaseKind"].items()}
+    n_unseen = max(1, sum(kinds.values()))
+    subtle = sum(v for k, v in kinds.items() if "subtle" in k)
+    mimics = sum(v for k, v in kinds.items() if k.startswith("mimic"))
+    difficulty = (
+        f"of the {n_unseen} unseen-site exams, {subtle} ({100 * subtle / n_unseen:.0f}%) are subtle axSpA and {mimics} "
+        f"({100 * mimics / n_unseen:.0f}%) are mimics that must be called negative (case kinds: {kinds}); "
+        "reference labels carry the site's small label noise (reader disagreement)."
+    )
     report = {
         "trainingData": {
             "description": (
@@ -173,6 +230,7 @@ def main(argv=None) -> int:
             "validationSites": splits["trainSites"],
             "validation": "a label-stratified 20% split of the training sites' exams",
             "unseenSite": splits["unseenSite"],
+            "difficulty": difficulty,
             "exams": sum(n_exams.values()),
             "examsPerSplit": n_exams,
             "positivesPerSplit": {k: prevalence(labels, splits[k]) for k in ("train", "validation", "unseen")},
@@ -188,6 +246,7 @@ def main(argv=None) -> int:
             },
             "denoiserUnseenSite": denoiser_metrics,
             "pointingGame": metrics["pointingGame"],
+            "unseenSiteByCaseKind": metrics["byCaseKind"],
             "statistics": "computed in Python (models/training/metrics.py): AUC = Mann-Whitney, stratified percentile bootstrap CI; exact Clopper-Pearson CIs",
         },
         "training": {

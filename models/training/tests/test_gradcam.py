@@ -11,18 +11,19 @@ from models.training.export import randomize, synthetic_volume
 from models.training.gradcam import ClassifierWithCam, autograd_gradcam
 
 
-def small_grid(fusion):
+def small_grid(fusion, pool="max_avg"):
     return dataclasses.replace(
         TINY,
         grid_size=(8, 48, 48),
         unet_grid_size=(8, 48, 48),
-        head=dataclasses.replace(TINY.head, fusion=fusion),
+        head=dataclasses.replace(TINY.head, fusion=fusion, pool=pool),
     )
 
 
 @pytest.mark.parametrize("fusion", ["side_by_side", "sequence_pool"])
-def test_analytic_cam_matches_autograd(fusion):
-    cfg = small_grid(fusion)
+@pytest.mark.parametrize("pool", ["max", "max_avg"])
+def test_analytic_cam_matches_autograd(fusion, pool):
+    cfg = small_grid(fusion, pool)
     torch.manual_seed(0)
     model = DualEncoderClassifier(cfg)
     randomize(model, 3)
