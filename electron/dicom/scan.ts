@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { strings } from './attributes';
 import { resolveReferencedFile, listFiles } from './files';
 import { groupInstances } from './group';
@@ -12,6 +12,46 @@ function reasonOf(err: unknown): string {
   if (err && typeof err === 'object' && 'code' in err)
     return `cannot read: ${(err as NodeJS.ErrnoException).code}`;
   return `unreadable: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** Most headers fit here; pixel data need not be read to index a file. */
+const HEADER_CHUNK = 64 * 1024;
+
+/**
+ * Parses a file for indexing. Large files are parsed from their first 64 KiB up to the pixel
+ * data element (whose declared length is checked against the file size, so truncation is still
+ * caught); anything unusual (long headers, deflate, encapsulated undefined lengths) falls back
+ * to reading the whole file.
+ */
+function parseForScan(file: string): ParsedDicom {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > HEADER_CHUNK * 2) {
+      const head = Buffer.allocUnsafe(HEADER_CHUNK);
+      readSync(fd, head, 0, HEADER_CHUNK, 0);
+      let parsed: ParsedDicom | undefined;
+      try {
+        parsed = parseDicomBytes(head, { headerOnly: true });
+      } catch {
+        parsed = undefined;
+      }
+      const pixels = parsed?.dataSet.elements[Tag.PixelData];
+      if (parsed && pixels && !pixels.hadUndefinedLength) {
+        if (pixels.dataOffset + pixels.length > size) {
+          throw new DicomReadError(
+            `truncated: pixel data needs ${pixels.length} bytes, the file ends ${size - pixels.dataOffset} bytes into it`,
+          );
+        }
+        return parsed;
+      }
+    }
+    const whole = Buffer.allocUnsafe(size);
+    readSync(fd, whole, 0, size, 0);
+    return parseDicomBytes(whole);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Files a DICOMDIR points to; the ones that do not exist are reported, not fatal. */
@@ -48,7 +88,7 @@ export function scanPaths(paths: string[]): ScanResult {
   for (let i = 0; i < queue.length; i++) {
     const file = queue[i];
     try {
-      const parsed = parseDicomBytes(readFileSync(file));
+      const parsed = parseForScan(file);
       if (parsed.dataSet.elements[Tag.DirectoryRecordSequence]) {
         read += 1;
         for (const ref of dicomdirReferences(file, parsed, skipped)) {
