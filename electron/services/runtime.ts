@@ -3,14 +3,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DicomCatalog } from './dicom-catalog';
 import { createServices, type AppServices } from './index';
-import type { InferenceEngine } from './ports';
+import { ModelRunner, type ModelRunnerOptions } from './model-runner';
 
 export interface RuntimeOptions {
   dataDir: string;
   transport: 'ipc' | 'loopback';
   /** An exam to import and open on start (`--open`). */
   openPath?: string | null;
-  engine?: InferenceEngine | null;
+  /** The model to run: options for the default engine, or false for none (tests of the UI alone). */
+  model?: ModelRunnerOptions | false;
   log?: (line: string) => void;
 }
 
@@ -19,6 +20,7 @@ export interface Runtime {
   catalog: DicomCatalog;
   /** Study opened on start, when `openPath` was given and readable. */
   openStudyUid: string | null;
+  close(): Promise<void>;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -51,14 +53,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     dataDir: options.dataDir,
     openOnStart: openStudyUid,
   };
-  const services = createServices({ catalog, engine: options.engine ?? null, info });
-  if (openStudyUid && options.engine) {
+  const engine =
+    options.model === false
+      ? null
+      : new ModelRunner(catalog, { dataDir: options.dataDir, log, ...options.model });
+  const services = createServices({ catalog, engine, info });
+  if (openStudyUid && engine && (await engine.status()).available) {
     // Run the model in the background; the UI shows progress and picks the result up.
     services.models
       .run(openStudyUid)
       .catch((err: unknown) => log(`model run failed: ${err instanceof Error ? err.message : String(err)}`));
   }
-  return { services, catalog, openStudyUid };
+  return { services, catalog, openStudyUid, close: async () => engine?.close() };
 }
 
 export const rendererDist = path.join(repoRoot, 'renderer', 'dist');

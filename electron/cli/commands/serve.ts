@@ -11,11 +11,16 @@ export function defaultDataDir(): string {
 }
 
 function parse(argv: string[]) {
-  const options = { port: 0, dataDir: defaultDataDir(), open: null as string | null };
+  const options = {
+    port: 0,
+    dataDir: defaultDataDir(),
+    open: null as string | null,
+    model: undefined as string | undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
-    if (flag === '--port' || flag === '--data-dir' || flag === '--open') {
+    if (flag === '--port' || flag === '--data-dir' || flag === '--open' || flag === '--model') {
       if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
       i++;
       if (flag === '--port') {
@@ -24,6 +29,7 @@ function parse(argv: string[]) {
           throw new UsageError(`--port must be 0-65535, got '${value}'`);
         options.port = port;
       } else if (flag === '--data-dir') options.dataDir = path.resolve(value);
+      else if (flag === '--model') options.model = value;
       else options.open = path.resolve(value);
     } else {
       throw new UsageError(`unknown option '${flag}'`);
@@ -37,7 +43,7 @@ function parse(argv: string[]) {
 export const command: CliCommand = {
   name: 'serve',
   summary: 'Serve the reading workstation on 127.0.0.1 (URL with token on the first line)',
-  usage: 'sij serve [--port N] [--data-dir DIR] [--open <exam folder>]',
+  usage: 'sij serve [--port N] [--data-dir DIR] [--open <exam folder>] [--model <id|folder>]',
   async run(argv) {
     const options = parse(argv);
     const log = (line: string) => process.stderr.write(`sij serve: ${line}\n`);
@@ -45,6 +51,7 @@ export const command: CliCommand = {
       dataDir: options.dataDir,
       transport: 'loopback',
       openPath: options.open,
+      model: { model: options.model },
       log,
     });
     const staticRoot = existsSync(path.join(rendererDist, 'index.html')) ? rendererDist : null;
@@ -65,6 +72,7 @@ export const command: CliCommand = {
       process.once('SIGTERM', stop);
     });
     await host.close();
+    await runtime.close();
     return 0;
   },
 };

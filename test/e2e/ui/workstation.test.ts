@@ -5,10 +5,21 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../electron/api';
 import { scanPaths } from '../../../electron/dicom';
+import { cliJson, InferenceEngine } from '../../../electron/inference';
 import { startLoopbackHost, type LoopbackHost } from '../../../electron/host';
 import { createRuntime, rendererDist } from '../../../electron/services';
 import { openBrowser, type Browser } from './chromium';
-import { canvasStats, ensurePhantom, ensureRendererBuilt, repoRoot, screenshotDir } from './fixtures';
+import {
+  canvasStats,
+  ensurePhantom,
+  ensureRendererBuilt,
+  pixelChange,
+  repoRoot,
+  screenshotDir,
+} from './fixtures';
+
+// The committed random-weight model: its scores are meaningless but exactly reproducible.
+const MODEL = path.join(repoRoot, 'test', 'fixtures', 'models', 'random-small');
 
 type Vec3 = [number, number, number];
 const VIEWS = ['t1-native', 't1-axial', 't1-sagittal', 'stir-native', 'stir-axial', 'stir-sagittal'] as const;
@@ -18,6 +29,7 @@ let browser: Browser;
 let page: Page;
 let exam: string;
 let dataDir: string;
+let closeRuntime: () => Promise<void>;
 
 async function shot(name: string) {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
@@ -46,7 +58,8 @@ beforeAll(async () => {
   exam = ensurePhantom(path.join(repoRoot, 'test-output', 'e2e-ui', 'exam-seed1'), 1);
   ensureRendererBuilt();
   dataDir = mkdtempSync(path.join(tmpdir(), 'sij-e2e-ui-'));
-  const runtime = await createRuntime({ dataDir, transport: 'loopback' });
+  const runtime = await createRuntime({ dataDir, transport: 'loopback', model: { model: MODEL } });
+  closeRuntime = runtime.close;
   host = await startLoopbackHost({
     dispatch: createDispatcher(runtime.services.handlers),
     subscribe: (l) => runtime.services.bus.subscribe(l),
@@ -59,6 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.close();
+  await closeRuntime?.();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -209,5 +223,51 @@ describe('reading workstation in Chromium over the loopback host', () => {
     await shot('shortcuts');
     await page.keyboard.press('Escape');
     await page.selectOption('[data-testid=layout-select]', '2x3');
+  });
+
+  it('runs the model; the scores equal what `sij read --json` computes for the same exam', async () => {
+    await page.getByTestId('run-model').click();
+    await page.getByTestId('score-asas_bme').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('demo-model-banner').textContent()).toContain(
+      'Demonstration model: synthetic training data, not for clinical use.',
+    );
+    expect(await page.getByTestId('warnings').isVisible()).toBe(true);
+    // The CLI prints cliJson(engine.read(...)); compute it here through the same engine, independently
+    // of the services, the API and the page.
+    const engine = new InferenceEngine({ model: MODEL, log: () => {} });
+    try {
+      const expected = cliJson((await engine.read([exam])).result);
+      for (const task of ['active_inflammation', 'asas_bme', 'structural'] as const) {
+        const shown = Number(await page.getByTestId(`score-${task}`).textContent());
+        expect(shown, task).toBeCloseTo(expected.tasks[task].probability, 3);
+      }
+    } finally {
+      await engine.close();
+    }
+    await shot('reading-scores');
+  });
+
+  it('a heatmap toggle colours the image only where the map is above its lower threshold', async () => {
+    const before = await viewStats('stir-native');
+    await page.getByTestId('overlay-toggle-asas_bme').click();
+    await page.waitForFunction(() => document.querySelector('.colourbar') !== null);
+    await page.waitForTimeout(500);
+    const on = await viewStats('stir-native');
+    const change = pixelChange(before.png, on.png);
+    expect(change.changed / change.total).toBeGreaterThan(0.01);
+    // Changed pixels are coloured (heatmap); grey pixels elsewhere are untouched.
+    expect(change.changedGrey / change.changed).toBeLessThan(0.05);
+    await shot('reading-overlay');
+    // Raising the lower threshold makes more of the map transparent.
+    await page.getByTestId('overlay-threshold').fill('0.9');
+    await page.waitForTimeout(300);
+    const high = pixelChange(before.png, (await viewStats('stir-native')).png);
+    expect(high.changed).toBeLessThan(change.changed);
+    await page.getByTestId('overlay-opacity').fill('0.2');
+    // Shortcuts are ignored while a form control has focus, as when typing.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('h');
+    await page.waitForTimeout(300);
+    expect((await viewStats('stir-native')).digest).toBe(before.digest);
   });
 });
