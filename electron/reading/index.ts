@@ -25,3 +25,4 @@ export * from './report/keyImage';
 export * from './report/reportContent';
 export * from './report/html';
 export * from './report/pdf';
+export * from './exam';

@@ -27,7 +27,7 @@ export const gridCellSchema = z.object({
   fatDeep: z.boolean().optional(),
   bmeExtent: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
   lesionRefs: z.partialRecord(z.enum(LESION_TYPES), z.string().min(1)).optional(),
-  bmeLesions: z.number().int().min(1).optional(),
+  bmeLesions: z.number().int().min(0).optional(),
 });
 
 export const personSchema = z.object({

@@ -1,0 +1,100 @@
+import { loadStackVolume, type DicomStack, type DicomStudy } from '../dicom';
+import type { Volume } from '../imaging';
+import type { SourceInstance } from './export/sr';
+import { fingerprintFiles } from './imageHash';
+import { renderKeyImage } from './report/keyImage';
+import type { ReportImage } from './report/reportContent';
+import type { ExamRef, Reading } from './schema';
+
+/** The semicoronal T1 and STIR stacks a reading is made on: the most confident of each role. */
+export function readStacks(study: DicomStudy): { t1: DicomStack | null; stir: DicomStack | null } {
+  const stacks = study.series.flatMap((s) => s.stacks);
+  const best = (role: 't1' | 'stir') =>
+    stacks.filter((s) => s.role.role === role).sort((a, b) => b.role.confidence - a.role.confidence)[0] ??
+    null;
+  return { t1: best('t1'), stir: best('stir') };
+}
+
+function seriesOf(study: DicomStudy, stack: DicomStack) {
+  return study.series.find((s) => s.seriesInstanceUid === stack.seriesInstanceUid)!;
+}
+
+/** Image files behind the read stacks: what the reading's image fingerprint covers. */
+export function readFiles(stacks: { t1: DicomStack | null; stir: DicomStack | null }): string[] {
+  return [...new Set([stacks.t1, stacks.stir].flatMap((s) => (s ? s.slices.map((x) => x.path) : [])))].sort();
+}
+
+export async function examRefFromStudy(study: DicomStudy): Promise<ExamRef> {
+  const stacks = readStacks(study);
+  const ref = (s: DicomStack | null) =>
+    s && {
+      seriesInstanceUid: s.seriesInstanceUid,
+      description: seriesOf(study, s).description,
+      sliceCount: s.dims[2],
+    };
+  return {
+    studyInstanceUid: study.studyInstanceUid,
+    studyDate: study.studyDate || undefined,
+    studyDescription: study.description || undefined,
+    patient: { id: study.patientId || undefined, name: study.patientName || undefined },
+    series: { t1: ref(stacks.t1), stir: ref(stacks.stir) },
+    imageHash: stacks.t1 || stacks.stir ? await fingerprintFiles(readFiles(stacks)) : null,
+  };
+}
+
+export function sourceInstancesOf(study: DicomStudy): SourceInstance[] {
+  const stacks = readStacks(study);
+  return [stacks.t1, stacks.stir].flatMap((s) =>
+    s
+      ? s.slices.map((x) => ({
+          seriesInstanceUid: s.seriesInstanceUid,
+          sopClassUid: seriesOf(study, s).sopClassUid,
+          sopInstanceUid: x.sopInstanceUid,
+        }))
+      : [],
+  );
+}
+
+/** The slice a report shows: the reader's first key image, else the slice with most lesion cells. */
+export function keySlice(r: Reading, sliceCount: number): number {
+  if (r.keyImages.length > 0) return r.keyImages[0].slice;
+  const counts = new Map<number, number>();
+  for (const c of r.grid) counts.set(c.slice, (counts.get(c.slice) ?? 0) + c.lesions.length);
+  const busiest = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
+  return busiest ? busiest[0] : Math.floor(sliceCount / 2);
+}
+
+export interface CamVolume {
+  task: string;
+  sequence: 't1' | 'stir';
+  volume: Volume;
+}
+
+/**
+ * Key images of both sequences on the key slice, each plain and with the Grad-CAM most relevant
+ * to it (structural on T1, active inflammation on STIR) when CAMs are available.
+ */
+export async function keyImages(
+  r: Reading,
+  stacks: { t1: DicomStack | null; stir: DicomStack | null },
+  cams: readonly CamVolume[],
+): Promise<ReportImage[]> {
+  const out: ReportImage[] = [];
+  const plan = [
+    { sequence: 't1' as const, stack: stacks.t1, task: 'structural', label: 'T1' },
+    { sequence: 'stir' as const, stack: stacks.stir, task: 'active_inflammation', label: 'STIR' },
+  ];
+  for (const p of plan) {
+    if (!p.stack) continue;
+    const volume = await loadStackVolume(p.stack);
+    const slice = Math.min(keySlice(r, volume.dims[2]), volume.dims[2] - 1);
+    out.push({ caption: `${p.label}, image ${slice + 1}`, png: renderKeyImage({ volume, slice }) });
+    const cam = cams.find((c) => c.sequence === p.sequence && c.task === p.task);
+    if (cam)
+      out.push({
+        caption: `${p.label}, image ${slice + 1}, Grad-CAM ${p.task.replace('_', ' ')} (inferno scale 0 to max, transparent below 20%)`,
+        png: renderKeyImage({ volume, slice, cam: cam.volume }),
+      });
+  }
+  return out;
+}
