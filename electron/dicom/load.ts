@@ -44,9 +44,18 @@ export function frameToFloat(frame: StoredFrame, slice: SliceRef, out: Float32Ar
  * native typed-array copy (`out.set`) replaces the masking loop: several times faster.
  */
 function hasBitsAbove(v: SampleArray, n: number, bitsStored: number): boolean {
+  const above = ~((1 << bitsStored) - 1);
   let acc = 0;
-  for (let i = 0; i < n; i++) acc |= v[i];
-  return (acc & ~((1 << bitsStored) - 1)) !== 0;
+  if (v.BYTES_PER_ELEMENT === 2 && v.byteOffset % 4 === 0) {
+    // Two 16-bit samples per step: the same OR over half as many iterations.
+    const pairs = new Uint32Array(v.buffer, v.byteOffset, n >> 1);
+    for (let i = 0; i < pairs.length; i++) acc |= pairs[i];
+    acc = (acc | (acc >>> 16)) & 0xffff;
+    if (n & 1) acc |= v[n - 1];
+  } else {
+    for (let i = 0; i < n; i++) acc |= v[i];
+  }
+  return (acc & above) !== 0;
 }
 
 /**
