@@ -13,6 +13,7 @@ export interface WorkerSessionOptions {
 }
 
 export type ToWorker =
+  | { type: 'prepare'; id: number; modelDir: string; session: WorkerSessionOptions }
   | {
       type: 'read';
       id: number;
@@ -20,9 +21,9 @@ export type ToWorker =
       session: WorkerSessionOptions;
       paths: string[];
       overrides: StackOverrides;
-      askCache: boolean;
-    }
-  | { type: 'cache-answer'; id: number; cached: boolean };
+      /** SQLite file of the results cache (tables of 0500-inference.sql); the worker reads and writes it */
+      cacheFile?: string;
+    };
 
 export interface CamPayload {
   task: TaskKey;
@@ -35,8 +36,7 @@ export interface CamPayload {
 
 export type FromWorker =
   | { type: 'stage'; id: number; stage: Stage | 'load' }
-  | { type: 'cache-question'; id: number; key: string; inputKey: string }
   | { type: 'log'; message: string }
-  | { type: 'done'; id: number; result: ModelResult; cams: CamPayload[] }
-  | { type: 'cached'; id: number; key: string }
+  | { type: 'done'; id: number; result: ModelResult; cams: CamPayload[]; cached: boolean }
+  | { type: 'prepared'; id: number; provider: ProviderName }
   | { type: 'error'; id: number; name: string; code?: string; message: string };

@@ -1,15 +1,18 @@
 import { parentPort } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { applyInferenceMigration, SqliteResultCache } from './cache';
 import type { CamPayload, FromWorker, ToWorker, WorkerSessionOptions } from './engine-protocol';
 import { loadModelFolder } from './model-store';
 import { warmUp } from './networks';
 import { CachedResultExists, readExam } from './pipeline';
+import type { ModelOutput } from './result';
 import { openModel, type OpenModel } from './sessions';
 
-// Runs in a worker thread: decoding, resampling and ONNX inference stay off the main event loop.
-// Sessions are created once per model and options, warmed up, and reused for every exam.
+// Runs in a worker thread: decoding, resampling, ONNX inference and cache I/O stay off the main
+// event loop. Sessions are created once per model and options, warmed up, and reused.
 const port = parentPort!;
 const sessions = new Map<string, Promise<OpenModel>>();
-const cacheAnswers = new Map<number, (cached: boolean) => void>();
+const caches = new Map<string, SqliteResultCache>();
 
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -32,42 +35,62 @@ function sessionFor(modelDir: string, options: WorkerSessionOptions): Promise<Op
   return open;
 }
 
-async function read(msg: Extract<ToWorker, { type: 'read' }>): Promise<void> {
-  const { id } = msg;
-  post({ type: 'stage', id, stage: 'load' });
-  const open = await sessionFor(msg.modelDir, msg.session);
-  const output = await readExam(open, msg.paths, msg.overrides, {
-    onStage: (stage) => post({ type: 'stage', id, stage }),
-    isCached: msg.askCache
-      ? (key, inputKey) =>
-          new Promise<boolean>((resolve) => {
-            cacheAnswers.set(id, resolve);
-            post({ type: 'cache-question', id, key, inputKey });
-          })
-      : undefined,
-  });
+/** The worker's own connection to the cache file (WAL, so the main process can read meanwhile). */
+function cacheFor(file: string): SqliteResultCache {
+  let cache = caches.get(file);
+  if (!cache) {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    applyInferenceMigration(db);
+    cache = new SqliteResultCache(db);
+    caches.set(file, cache);
+  }
+  return cache;
+}
+
+function send(id: number, output: ModelOutput, cached: boolean): void {
   const cams: CamPayload[] = output.cams.map((c) => ({ task: c.task, sequence: c.sequence, ...c.volume }));
   post(
-    { type: 'done', id, result: output.result, cams },
+    { type: 'done', id, result: output.result, cams, cached },
     cams.map((c) => c.data.buffer as ArrayBuffer),
   );
 }
 
-port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'cache-answer') {
-    cacheAnswers.get(msg.id)?.(msg.cached);
-    cacheAnswers.delete(msg.id);
-    return;
+async function read(msg: Extract<ToWorker, { type: 'read' }>): Promise<void> {
+  const { id } = msg;
+  const cache = msg.cacheFile ? cacheFor(msg.cacheFile) : undefined;
+  post({ type: 'stage', id, stage: 'load' });
+  const open = await sessionFor(msg.modelDir, msg.session);
+  try {
+    const output = await readExam(open, msg.paths, msg.overrides, {
+      onStage: (stage) => post({ type: 'stage', id, stage }),
+      isCached: cache ? (key) => cache.get(key) !== undefined : undefined,
+    });
+    // Stored in one transaction only once the run is complete: a failure or cancel leaves nothing.
+    cache?.put(output);
+    send(id, output, false);
+  } catch (err) {
+    const hit = err instanceof CachedResultExists ? cache?.get(err.key) : undefined;
+    if (!hit) throw err;
+    send(id, hit, true);
   }
-  read(msg).catch((err: Error & { code?: string }) => {
-    if (err instanceof CachedResultExists) post({ type: 'cached', id: msg.id, key: err.key });
-    else
-      post({
-        type: 'error',
-        id: msg.id,
-        name: err.constructor?.name ?? 'Error',
-        code: err.code,
-        message: err.message,
-      });
+}
+
+async function handle(msg: ToWorker): Promise<void> {
+  if (msg.type === 'read') return read(msg);
+  const open = await sessionFor(msg.modelDir, msg.session);
+  post({ type: 'prepared', id: msg.id, provider: open.provider });
+}
+
+port.on('message', (msg: ToWorker) => {
+  handle(msg).catch((err: Error & { code?: string }) => {
+    post({
+      type: 'error',
+      id: msg.id,
+      name: err.constructor?.name ?? 'Error',
+      code: err.code,
+      message: err.message,
+    });
   });
 });

@@ -5,8 +5,8 @@ import type { CamPayload, FromWorker, ToWorker, WorkerSessionOptions } from './e
 import type { StackOverrides } from './exam-select';
 import { chooseModel, listModels, loadModelFolder, modelRoots, type InstalledModel } from './model-store';
 import { STAGES, type Stage } from './pipeline';
-import type { ResultCache } from './cache';
 import type { ModelOutput } from './result';
+import type { ProviderName } from './providers';
 import { startWorker } from './worker-pool';
 
 /** A failure inside the worker, keeping the original class name (kind) and refusal code. */
@@ -31,7 +31,11 @@ export interface EngineOptions {
   /** default model: an id, id@version, or a model folder path */
   model?: string;
   session?: WorkerSessionOptions;
-  cache?: ResultCache;
+  /**
+   * SQLite file holding the results cache (the store's database, or one of its own): the worker
+   * opens its own connection, so cache reads and writes never block the caller's thread.
+   */
+  cacheFile?: string;
   log?: (message: string) => void;
 }
 
@@ -116,6 +120,32 @@ export class InferenceEngine {
     });
   }
 
+  /**
+   * Starts the worker and opens (verifies, creates, warms up) the model's sessions ahead of the
+   * first exam, e.g. at application start. Resolves with the provider that runs the model.
+   */
+  async prepare(model?: string): Promise<ProviderName> {
+    const dir = this.resolveModel(model ?? this.options.model).dir;
+    const worker = (this.worker ??= startWorker(new URL('./engine-worker.ts', import.meta.url)));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const onMessage = (msg: FromWorker) => {
+        if (msg.type === 'log') return this.log(msg.message);
+        if (msg.id !== id) return;
+        worker.off('message', onMessage);
+        if (msg.type === 'prepared') resolve(msg.provider);
+        else if (msg.type === 'error') reject(new EngineError(msg.message, msg.name, msg.code));
+      };
+      worker.on('message', onMessage);
+      worker.postMessage({
+        type: 'prepare',
+        id,
+        modelDir: dir,
+        session: this.options.session ?? {},
+      } satisfies ToWorker);
+    });
+  }
+
   queue(): QueueEntry[] {
     const all = this.running ? [this.running, ...this.jobs] : [...this.jobs];
     return all.map((j) => ({
@@ -170,7 +200,6 @@ export class InferenceEngine {
   private async start(job: Job): Promise<EngineOutput> {
     const model = this.resolveModel(job.options.model);
     const worker = (this.worker ??= startWorker(new URL('./engine-worker.ts', import.meta.url)));
-    const cache = this.options.cache;
     const progress = (stage: Progress['stage']) => {
       job.stage = stage;
       job.options.onProgress?.({ jobId: job.id, stage, fraction: startFraction(stage) });
@@ -197,28 +226,9 @@ export class InferenceEngine {
         switch (msg.type) {
           case 'stage':
             return progress(msg.stage);
-          case 'cache-question': {
-            const cached = cache?.get(msg.key) !== undefined;
-            worker.postMessage({ type: 'cache-answer', id: job.id, cached } satisfies ToWorker);
-            return;
-          }
-          case 'cached': {
+          case 'done':
             cleanup();
-            const hit = cache?.get(msg.key);
-            if (!hit) return reject(new EngineError(`cached result ${msg.key} vanished`, 'CacheError'));
-            progress('cam');
-            return resolve({ ...hit, cached: true });
-          }
-          case 'done': {
-            cleanup();
-            const output: ModelOutput = { result: msg.result, cams: msg.cams.map(toCam) };
-            try {
-              cache?.put(output);
-            } catch (err) {
-              this.log(`results cache: could not store ${msg.result.key}: ${(err as Error).message}`);
-            }
-            return resolve({ ...output, cached: false });
-          }
+            return resolve({ result: msg.result, cams: msg.cams.map(toCam), cached: msg.cached });
           case 'error':
             cleanup();
             return reject(new EngineError(msg.message, msg.name, msg.code));
@@ -234,7 +244,7 @@ export class InferenceEngine {
         session: this.options.session ?? {},
         paths: job.paths,
         overrides: job.options.overrides ?? {},
-        askCache: cache !== undefined,
+        cacheFile: this.options.cacheFile,
       } satisfies ToWorker);
     });
   }

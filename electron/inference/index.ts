@@ -17,7 +17,7 @@ export {
 export type { DatasetExamEntry } from './dataset/exam';
 export { readLabels, LabelsError } from './dataset/labels';
 export { openModel, closeModel, type OpenModel, type SessionOptions, ModelIoError } from './sessions';
-export { runNetworks, warmUp, type NetworkOutputs } from './networks';
+export { runNetworks, classify, warmUp, type NetworkOutputs } from './networks';
 export { camAffine, camVolume, camOnto } from './cam';
 export { readExam, STAGES, CachedResultExists, type Stage, type ReadHooks } from './pipeline';
 export { inputKey, resultKey } from './input-key';

@@ -51,11 +51,30 @@ export async function runNetworks(
   const denoiseT1Ms = lap();
   const denoisedStir = await denoise(open.denoiseStir, n.denoiseStir, stir, size, n.denoiseStir.file);
   const denoiseStirMs = lap();
-  const out = await open.classifier.run({
-    [n.classifier.inputs.t1]: new ort.Tensor('float32', denoisedT1, shapeOf(size)),
-    [n.classifier.inputs.stir]: new ort.Tensor('float32', denoisedStir, shapeOf(size)),
-  });
+  const { probabilities, cam, camShape } = await classify(open, denoisedT1, denoisedStir, size);
   const classifierMs = lap();
+  return {
+    denoisedT1,
+    denoisedStir,
+    probabilities,
+    cam,
+    camShape,
+    timingsMs: { denoiseT1: denoiseT1Ms, denoiseStir: denoiseStirMs, classifier: classifierMs },
+  };
+}
+
+/** The classifier on a denoised pair: per-task probabilities and the Grad-CAM at feature resolution. */
+export async function classify(
+  open: OpenModel,
+  t1: Float32Array,
+  stir: Float32Array,
+  size: readonly [number, number, number],
+): Promise<Pick<NetworkOutputs, 'probabilities' | 'cam' | 'camShape'>> {
+  const n = open.model.manifest.networks;
+  const out = await open.classifier.run({
+    [n.classifier.inputs.t1]: new ort.Tensor('float32', t1, shapeOf(size)),
+    [n.classifier.inputs.stir]: new ort.Tensor('float32', stir, shapeOf(size)),
+  });
   const probs = out[n.classifier.outputs.probabilities];
   const cam = out[n.classifier.outputs.cam];
   const tasks = open.model.manifest.tasks.length;
@@ -71,12 +90,9 @@ export async function runNetworks(
   }
   const [, , , d, h, w] = cam.dims;
   return {
-    denoisedT1,
-    denoisedStir,
     probabilities: Array.from(probs.data as Float32Array),
     cam: cam.data as Float32Array,
     camShape: [tasks, 2, d, h, w],
-    timingsMs: { denoiseT1: denoiseT1Ms, denoiseStir: denoiseStirMs, classifier: classifierMs },
   };
 }
 

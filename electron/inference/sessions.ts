@@ -49,6 +49,9 @@ function sessionOptions(
     ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
     ...(options.lowMemory ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
     logSeverityLevel: 3,
+    // Idle intra-op threads sleep instead of spinning: spinning would take CPU from the window's
+    // main thread (and other work) on machines with few cores, for little speed.
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   };
 }
 
