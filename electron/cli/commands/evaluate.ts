@@ -1,4 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   evaluate,
   evaluationText,
@@ -67,6 +70,57 @@ export function loadTable(file: string, requireTruth: boolean): ScoreTable {
   }
 }
 
+const CHROMIUM = process.env.SIJ_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Writes an SVG plot, or a PNG of it when the name ends in .png: PNG needs a real text renderer,
+ * so headless Chromium (a declared Debian dependency) draws the SVG at twice its size.
+ */
+export function writePlot(file: string, svg: string): void {
+  if (!file.toLowerCase().endsWith('.png')) {
+    writeFileSync(file, svg);
+    return;
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new UsageError(
+      `${file}: PNG plots need Chromium at ${CHROMIUM} (Debian package chromium); write .svg instead`,
+    );
+  }
+  const size = /<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg);
+  if (!size) throw new Error('plot SVG has no width/height');
+  const work = mkdtempSync(path.join(tmpdir(), 'sij-plot-'));
+  try {
+    const svgPath = path.join(work, 'plot.svg');
+    writeFileSync(svgPath, svg);
+    const res = spawnSync(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--hide-scrollbars',
+        '--force-device-scale-factor=2',
+        `--user-data-dir=${path.join(work, 'profile')}`,
+        `--window-size=${size[1]},${size[2]}`,
+        `--screenshot=${path.resolve(file)}`,
+        `file://${svgPath}`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    if (res.status !== 0 || !existsSync(file)) {
+      throw new Error(
+        `${file}: Chromium could not draw the plot (${(res.stderr || res.error?.message || '').trim().split('\n').pop()})`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** Evaluation options shared by `sij evaluate` and `sij reader-study`. */
 export function evaluationOptions(values: Map<string, string>): EvaluateOptions {
   const threshold = numberFlag(values, '--threshold', () => true, 'a number');
@@ -98,7 +152,7 @@ export const command: CliCommand = {
   name: 'evaluate',
   summary: 'ROC/AUC with CIs, sensitivity/specificity at a threshold, readers vs reference (CSV of scores)',
   usage:
-    'sij evaluate <scores.csv> [--json] [--threshold t | --threshold-from <validation.csv>] [--target-sensitivity s] [--seed n] [--bootstrap n] [--plot roc.svg]\n' +
+    'sij evaluate <scores.csv> [--json] [--threshold t | --threshold-from <validation.csv>] [--target-sensitivity s] [--seed n] [--bootstrap n] [--plot roc.svg|roc.png]\n' +
     '  CSV columns: case_id,truth,score[,score_<name>...][,reader_<name>[_unaided|_aided]...]; truth and reader calls 0/1.\n' +
     '  Without --threshold/--threshold-from the cut-off is chosen on the same cases (Youden, or --target-sensitivity): optimistic.',
   async run(argv) {
@@ -115,7 +169,7 @@ export const command: CliCommand = {
     }
     const plot = values.get('--plot');
     if (plot !== undefined) {
-      writeFileSync(plot, rocPlotSvg(report, `ROC: ${positional[0]}`));
+      writePlot(plot, rocPlotSvg(report, `ROC: ${positional[0]}`));
       process.stderr.write(`sij evaluate: wrote ${plot}\n`);
     }
     process.stdout.write(

@@ -8,18 +8,18 @@ import {
   rocPlotSvg,
 } from '../../analysis';
 import { UsageError, type CliCommand } from '../command';
-import { evaluationOptions, loadTable, parseFlags } from './evaluate';
+import { evaluationOptions, loadTable, parseFlags, writePlot } from './evaluate';
 
 export const command: CliCommand = {
   name: 'reader-study',
   summary:
-    'reader-study outputs: ROC with readers as points, performance dot plot (SVG), tables (CSV, Markdown)',
+    'reader-study outputs: ROC with readers as points, performance dot plot (SVG/PNG), tables (CSV, Markdown)',
   usage:
-    'sij reader-study <readings.csv> --out <dir> [--threshold t | --threshold-from <validation.csv>] [--target-sensitivity s] [--seed n] [--bootstrap n] [--title text]\n' +
+    'sij reader-study <readings.csv> --out <dir> [--threshold t | --threshold-from <validation.csv>] [--target-sensitivity s] [--seed n] [--bootstrap n] [--title text] [--png]\n' +
     '  Same CSV as sij evaluate; reader_<name>_unaided / reader_<name>_aided columns give the with/without-model comparison.\n' +
-    '  Writes roc.svg, performance.svg, readers.csv, readers.md and evaluation.json into <dir>.',
+    '  Writes roc.svg, performance.svg, readers.csv, readers.md and evaluation.json into <dir>; --png adds PNGs (Chromium).',
   async run(argv) {
-    const { values, positional } = parseFlags(
+    const { values, booleans, positional } = parseFlags(
       argv,
       [
         '--out',
@@ -30,7 +30,7 @@ export const command: CliCommand = {
         '--bootstrap',
         '--title',
       ],
-      [],
+      ['--png'],
     );
     if (positional.length !== 1) throw new UsageError('give exactly one CSV file');
     const out = values.get('--out');
@@ -55,7 +55,15 @@ export const command: CliCommand = {
       ['evaluation.json', JSON.stringify(report, null, 2) + '\n'],
     ];
     for (const [name, content] of files) writeFileSync(path.join(out, name), content);
-    process.stdout.write(`wrote ${files.map(([n]) => path.join(out, n)).join(', ')}\n`);
+    const written = files.map(([n]) => path.join(out, n));
+    if (booleans.has('--png')) {
+      for (const [name, svg] of files.filter(([n]) => n.endsWith('.svg'))) {
+        const png = path.join(out, name.replace(/\.svg$/, '.png'));
+        writePlot(png, svg);
+        written.push(png);
+      }
+    }
+    process.stdout.write(`wrote ${written.join(', ')}\n`);
     return 0;
   },
 };

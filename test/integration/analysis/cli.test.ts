@@ -1,21 +1,31 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadTable } from '../../../electron/cli/commands/evaluate';
 import { generateSet } from '../../unit/analysis/generated-scores';
 import { need, runR } from '../../unit/analysis/r-reference';
 
+// Each CLI run starts tsx and R or Chromium: seconds alone, minutes on a busy shared machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
+
 const root = path.resolve(__dirname, '../../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'sij-evaluate-'));
 
-function sij(...args: string[]) {
-  const res = spawnSync(process.execPath, [path.join(root, 'bin/sij.mjs'), ...args], {
-    encoding: 'utf8',
-    cwd: dir,
+/** Runs the real CLI asynchronously, so the test worker keeps answering vitest meanwhile. */
+function sij(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(root, 'bin/sij.mjs'), ...args],
+      { cwd: dir, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
 function csvOf(set: { truth: number[]; scores: number[] }, readerSeed: number): string {
@@ -30,11 +40,11 @@ function csvOf(set: { truth: number[]; scores: number[] }, readerSeed: number): 
 }
 
 let r: Map<string, number[]>;
-beforeAll(() => {
+beforeAll(async () => {
   writeFileSync(path.join(dir, 'validation.csv'), csvOf(generateSet(21, 30, 43, 1.4, 3), 1));
   writeFileSync(path.join(dir, 'test.csv'), csvOf(generateSet(22, 25, 91, 1.4, 3), 2));
   // R: the validation set's Youden threshold, applied to the test set; AUC and DeLong CI on the test set.
-  r = runR(`
+  r = await runR(`
 suppressMessages(library(pROC))
 out <- function(key, v) cat(key, format(v, digits = 15), "\\n")
 v <- read.csv("${path.join(dir, 'validation.csv')}")
@@ -57,8 +67,8 @@ out("readerA", c(sum(a == 1 & d$truth == 1), sum(d$truth == 1), binom.test(sum(a
 });
 
 describe('sij evaluate', () => {
-  it('--json with --threshold-from: every key, numbers as R pROC and binom.test give them', () => {
-    const res = sij(
+  it('--json with --threshold-from: every key, numbers as R pROC and binom.test give them', async () => {
+    const res = await sij(
       'evaluate',
       'test.csv',
       '--json',
@@ -94,8 +104,17 @@ describe('sij evaluate', () => {
     expect(readerA.sensitivity.ci[1]).toBeCloseTo(hi, 10);
   });
 
-  it('human output and --plot', () => {
-    const res = sij('evaluate', 'test.csv', '--threshold', '0.5', '--bootstrap', '200', '--plot', 'roc.svg');
+  it('human output and --plot', async () => {
+    const res = await sij(
+      'evaluate',
+      'test.csv',
+      '--threshold',
+      '0.5',
+      '--bootstrap',
+      '200',
+      '--plot',
+      'roc.svg',
+    );
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^test.csv: 116 cases \(25 positive, 91 negative\)/);
     expect(res.stdout).toMatch(/Sensitivity {2}\d+\/25, \d+% \(\d+–\d+\)/);
@@ -106,17 +125,17 @@ describe('sij evaluate', () => {
     expect(() => loadTable(path.join(dir, 'nope.csv'), true)).toThrow(/cannot read .*nope.csv/);
   });
 
-  it('bad input: exit 2 with the file, the line and the problem', () => {
+  it('bad input: exit 2 with the file, the line and the problem', async () => {
     writeFileSync(path.join(dir, 'bad.csv'), 'case_id,truth,score\n1,1,0.5\n2,maybe,0.1\n');
-    const res = sij('evaluate', 'bad.csv');
+    const res = await sij('evaluate', 'bad.csv');
     expect(res.code).toBe(2);
     expect(res.stderr).toContain("bad.csv, line 3: truth must be 0 or 1, got 'maybe'");
   });
 });
 
 describe('sij agreement and sij reader-study', () => {
-  it("agreement --json: Cohen's kappa of the two readers as computed by hand from their 2x2 table", () => {
-    const res = sij('agreement', 'test.csv', '--json', '--threshold', '0.5', '--bootstrap', '100');
+  it("agreement --json: Cohen's kappa of the two readers as computed by hand from their 2x2 table", async () => {
+    const res = await sij('agreement', 'test.csv', '--json', '--threshold', '0.5', '--bootstrap', '100');
     expect(res.code).toBe(0);
     const j = JSON.parse(res.stdout);
     // Independent hand computation from the CSV: po and pe from the 2x2 table of the two readers.
@@ -137,13 +156,13 @@ describe('sij agreement and sij reader-study', () => {
     expect(j.groups[0].model.cohenWithReaders).toHaveLength(2);
   });
 
-  it('agreement --majority with --adjudication writes the reference standard', () => {
+  it('agreement --majority with --adjudication writes the reference standard', async () => {
     writeFileSync(
       path.join(dir, 'six.csv'),
       'case_id,reader_1,reader_2,reader_3,reader_4,reader_5,reader_6\na,1,1,1,1,0,0\nb,1,1,1,0,0,0\nc,0,0,0,0,1,1\n',
     );
     writeFileSync(path.join(dir, 'consensus.csv'), 'case_id,truth\nb,0\n');
-    const res = sij(
+    const res = await sij(
       'agreement',
       'six.csv',
       '--majority',
@@ -161,8 +180,8 @@ describe('sij agreement and sij reader-study', () => {
     );
   });
 
-  it('reader-study writes the SVG plots, CSV and Markdown tables and the JSON', () => {
-    const res = sij(
+  it('reader-study writes the SVG plots, CSV and Markdown tables, the JSON, and PNGs through Chromium', async () => {
+    const res = await sij(
       'reader-study',
       'test.csv',
       '--out',
@@ -171,10 +190,19 @@ describe('sij agreement and sij reader-study', () => {
       'validation.csv',
       '--bootstrap',
       '200',
+      '--png',
     );
+    expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     for (const f of ['roc.svg', 'performance.svg', 'readers.csv', 'readers.md', 'evaluation.json']) {
       expect(readFileSync(path.join(dir, 'study', f), 'utf8').length).toBeGreaterThan(100);
     }
+    // The PNG is the SVG drawn at twice its size, and not blank: the ROC has dark axis and curve pixels.
+    const png = PNG.sync.read(readFileSync(path.join(dir, 'study', 'roc.png')));
+    expect([png.width, png.height]).toEqual([1040, 1040]);
+    let dark = 0;
+    for (let i = 0; i < png.data.length; i += 4)
+      if (png.data[i] + png.data[i + 1] + png.data[i + 2] < 300) dark++;
+    expect(dark / (png.width * png.height)).toBeGreaterThan(0.005);
   });
 });

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bootstrapAucCi,
   bootstrapAucTest,
@@ -17,6 +17,9 @@ import { twoSidedNormalP } from '../../../electron/analysis/special';
 import { seededRandom } from '../../../electron/analysis/random';
 import { generateSet, toCsv } from './generated-scores';
 import { need, runR } from './r-reference';
+
+// R and the 2,000-resample bootstraps take seconds alone but minutes on a busy shared machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 // Three seeded score sets: the paper's test-set size with 2-decimal scores (some ties), a
 // 5-point rating scale (heavy ties), and a larger continuous set; plus a second, correlated
@@ -119,11 +122,11 @@ out("p2", 2 * pnorm(-c(0.5, 3, 8, 17.65)))
 
 let r: Map<string, number[]>;
 
-beforeAll(() => {
+beforeAll(async () => {
   const files: Record<string, string> = {};
   for (const name of setNames) files[`${name}.csv`] = toCsv(sets[name].truth, sets[name].scores);
   files['paired.csv'] = toCsv(sets.paper.truth, sets.paper.scores, second);
-  r = runR(rScript, files);
+  r = await runR(rScript, files);
 });
 
 describe('ROC analysis against R pROC 1.18', () => {

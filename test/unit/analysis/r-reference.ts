@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,27 +8,33 @@ import path from 'node:path';
  * its output lines "key v1 v2 ..." into numbers. R is a declared dependency
  * (build/debian-packages.txt: r-base-core, r-cran-proc): its absence is a failure, not a skip.
  */
-export function runR(script: string, files: Record<string, string> = {}): Map<string, number[]> {
+/** Asynchronous, so the test worker keeps answering vitest while R runs. */
+export async function runR(
+  script: string,
+  files: Record<string, string> = {},
+): Promise<Map<string, number[]>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sij-analysis-r-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   const scriptPath = path.join(dir, 'reference.R');
   writeFileSync(scriptPath, script);
-  let out: string;
-  try {
-    out = execFileSync('Rscript', ['--vanilla', scriptPath], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') {
-      throw new Error(
-        'Rscript not found: the statistics tests need R with pROC (Debian r-base-core, r-cran-proc; see build/debian-packages.txt)',
-      );
-    }
-    throw new Error(`Rscript failed on ${scriptPath}: ${e.stderr ?? e.message}`);
-  }
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile(
+      'Rscript',
+      ['--vanilla', scriptPath],
+      { cwd: dir, encoding: 'utf8', timeout: 180_000 },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+          return reject(
+            new Error(
+              'Rscript not found: the statistics tests need R with pROC (Debian r-base-core, r-cran-proc; see build/debian-packages.txt)',
+            ),
+          );
+        }
+        reject(new Error(`Rscript failed on ${scriptPath}: ${stderr || err.message}`));
+      },
+    );
+  });
   const values = new Map<string, number[]>();
   for (const line of out.split('\n')) {
     const [key, ...rest] = line.trim().split(/\s+/);
