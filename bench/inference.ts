@@ -1,0 +1,138 @@
+// `npm run bench:inference`: (1) the shipped model on a phantom exam through the real engine
+// (worker thread, warm sessions): per-stage median timings and peak RSS; (2) the reference
+// architecture (ResNet-101 dual encoder at 16 x 192 x 192, U-Net at 20 x 224 x 224, random weights)
+// in onnxruntime-node against PyTorch CPU in the same run, each network in its own process.
+// Environment: BENCH_RUNS (default 3), BENCH_THREADS (default 2), BENCH_SKIP_REFERENCE=1.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { InferenceEngine, loadModelFolder } from '../electron/inference';
+
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const threads = Number(process.env.BENCH_THREADS ?? 2);
+const work = path.resolve('test-output/bench');
+mkdirSync(work, { recursive: true });
+
+function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  return execFileSync(cmd, args, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+function shippedModel(): string {
+  const shipped = path.resolve('models/sij-demo-synthetic');
+  if (existsSync(path.join(shipped, 'manifest.json'))) return shipped;
+  const small = path.join(work, 'small-random');
+  if (!existsSync(path.join(small, 'manifest.json'))) {
+    process.stderr.write(
+      'models/sij-demo-synthetic not found: exporting the small preset with random weights\n',
+    );
+    sh('/usr/bin/python3', [
+      '-m',
+      'models.training.export',
+      '--random',
+      '--preset',
+      'small',
+      '--no-golden',
+      '--out',
+      small,
+    ]);
+  }
+  return small;
+}
+
+async function shipped(): Promise<void> {
+  const modelDir = shippedModel();
+  const exam = path.join(work, 'exam-seed1');
+  if (!existsSync(path.join(exam, 'truth.json')))
+    sh('node', ['bin/sij.mjs', 'phantom', '--out', exam, '--seed', '1']);
+  const model = loadModelFolder(modelDir);
+  const engine = new InferenceEngine({ model: modelDir, session: { providers: ['cpu'], threads } });
+  const provider = await engine.prepare();
+  const timings: Record<string, number[]> = {};
+  for (let r = 0; r < runs; r++) {
+    const out = await engine.read([exam]);
+    for (const [k, v] of Object.entries(out.result.timingsMs)) (timings[k] ??= []).push(v);
+  }
+  await engine.close();
+  const peakMB = process.resourceUsage().maxRSS / 1024;
+  console.log(
+    `\n## Shipped model: ${model.manifest.id} ${model.manifest.version} (${modelDir}), provider ${provider}, ${threads} threads`,
+  );
+  console.log(`exam: phantom seed 1 (${exam}); median of ${runs} runs, sessions warm`);
+  for (const [k, v] of Object.entries(timings))
+    console.log(`  ${k.padEnd(12)} ${median(v).toFixed(0).padStart(7)} ms`);
+  const net = ['denoiseT1', 'denoiseStir', 'classifier', 'cam'].reduce(
+    (s, k) => s + median(timings[k] ?? [0]),
+    0,
+  );
+  console.log(
+    `  networks + CAM (both U-Nets, classifier, CAM mapping): ${net.toFixed(0)} ms (target < 2000 ms)`,
+  );
+  console.log(`  whole exam from DICOM folder: ${median(timings.total).toFixed(0)} ms`);
+  console.log(`  peak RSS of this process (engine + worker): ${peakMB.toFixed(0)} MB`);
+}
+
+function reference(): void {
+  const dir = path.join(work, 'reference-random');
+  if (!existsSync(path.join(dir, 'manifest.json'))) {
+    process.stderr.write('exporting the reference architecture (random weights)...\n');
+    sh('/usr/bin/python3', [
+      '-m',
+      'models.training.export',
+      '--preset',
+      'reference',
+      '--random',
+      '--no-golden',
+      '--out',
+      dir,
+    ]);
+  }
+  const manifest = loadModelFolder(dir).manifest;
+  const malloc = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000' };
+  console.log(
+    `\n## Reference architecture (random weights), CPU, ${threads} threads, median of ${runs} runs after warm-up`,
+  );
+  console.log(
+    'network      onnxruntime-node   (low-memory)      PyTorch eager    PyTorch JIT-frozen   ratio ORT/PyTorch(best)',
+  );
+  for (const [net, file] of [
+    ['unet', manifest.networks.denoiseT1.file],
+    ['classifier', manifest.networks.classifier.file],
+  ] as const) {
+    const ort = JSON.parse(
+      sh('node', ['bench/inference.ort.mjs', path.join(dir, file), String(runs), String(threads)]),
+    );
+    const ortLow = JSON.parse(
+      sh('node', [
+        'bench/inference.ort.mjs',
+        path.join(dir, file),
+        String(runs),
+        String(threads),
+        'low-memory',
+      ]),
+    );
+    const torch = JSON.parse(
+      sh('/usr/bin/python3', ['bench/inference.torch.py', net, String(runs), String(threads)], malloc),
+    );
+    const best = Math.min(torch.eagerMs, torch.frozenMs ?? Infinity);
+    const fmt = (ms: number | null, mb?: number) =>
+      ms === null
+        ? 'n/a'.padEnd(17)
+        : `${(ms / 1000).toFixed(2)} s${mb ? ` ${mb.toFixed(0)} MB` : ''}`.padEnd(17);
+    console.log(
+      `${net.padEnd(12)} ${fmt(ort.medianMs, ort.peakRssMB)}  ${fmt(ortLow.medianMs, ortLow.peakRssMB)} ${fmt(torch.eagerMs, torch.peakRssMB)} ${fmt(torch.frozenMs)}    ${(ort.medianMs / best).toFixed(2)} ${ort.medianMs <= best ? '(ORT at least as fast)' : '(ORT SLOWER)'}`,
+    );
+  }
+  console.log('(PyTorch peak RSS covers eager and JIT runs in one process; ORT peak RSS per process.)');
+}
+
+await shipped();
+if (process.env.BENCH_SKIP_REFERENCE !== '1') reference();
