@@ -106,5 +106,6 @@ export function scanPaths(paths: string[]): ScanResult {
     }
   }
   const { studies, duplicates } = groupInstances(instances);
-  return { studies, files: { read, skipped: [...skipped, ...duplicates] } };
+  // A duplicate was read but not used: it counts as skipped, not read.
+  return { studies, files: { read: read - duplicates.length, skipped: [...skipped, ...duplicates] } };
 }
