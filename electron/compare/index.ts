@@ -7,4 +7,4 @@ export * from './blindFirst';
 export * from './consensus';
 export * from './compareStore';
 export * from './studyExport';
-export * from './database';
+export * from './handlers';

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { parseReading, type Reading } from '../reading';
+import { importReadingJson, parseReading, READING_EXPORT_SCHEMA, type Reading } from '../reading';
 
 /**
- * A reading package is what another workstation exported: one reading (the sij-reading/1 JSON
- * export) or an array of them. Only signed readings travel: a draft is still its author's to change.
+ * A reading package is what another workstation exported: electron/reading's JSON export
+ * (sij-reading-export/1: the reading plus its scores, which are re-checked against the grid), a bare
+ * sij-reading/1 document, or an array of either. Only signed readings travel: a draft is still its
+ * author's to change.
  */
 export interface PackagedReading {
   reading: Reading;
@@ -11,12 +13,18 @@ export interface PackagedReading {
   source: string;
   /** sha256 of the reading's canonical JSON: re-importing the same content is recognised */
   sha256: string;
+  /** the export said its UIDs and names were pseudonymised: it will not match a local exam */
+  deidentified: boolean;
 }
 
 export class PackageError extends Error {}
 
 export function readingDigest(r: Reading): string {
   return createHash('sha256').update(JSON.stringify(r)).digest('hex');
+}
+
+function isExportEnvelope(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as { schema?: unknown }).schema === READING_EXPORT_SCHEMA;
 }
 
 /** Parses package text; every problem names the file (and the entry, for arrays) and the field. */
@@ -33,8 +41,13 @@ export function parseReadingPackage(text: string, file: string): PackagedReading
   if (entries.length === 0) throw new PackageError(`${file}: the package holds no readings`);
   return entries.map(([v, source]) => {
     let reading: Reading;
+    let deidentified = false;
     try {
-      reading = parseReading(v, source);
+      if (isExportEnvelope(v)) {
+        const exported = importReadingJson(JSON.stringify(v), source);
+        reading = exported.reading;
+        deidentified = exported.deidentified;
+      } else reading = parseReading(v, source);
     } catch (err) {
       throw new PackageError((err as Error).message);
     }
@@ -42,6 +55,6 @@ export function parseReadingPackage(text: string, file: string): PackagedReading
       throw new PackageError(
         `${source}: reading ${reading.readingId} v${reading.version} is a draft; only signed readings can be imported`,
       );
-    return { reading, source, sha256: readingDigest(reading) };
+    return { reading, source, sha256: readingDigest(reading), deidentified };
   });
 }

@@ -1,4 +1,5 @@
-import { BlindFirstError, comparisonText, createConsensus, openComparison, openStore } from '../../compare';
+import { BlindFirstError, comparisonText, createConsensus, openComparison } from '../../compare';
+import { openStore } from '../../store';
 import { UsageError, type CliCommand } from '../command';
 import { parseFlags } from './evaluate';
 import { actingPerson, localExamsFrom } from './import-reading';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { scanPaths } from '../../dicom';
-import { importReadings, openStore, PackageError, parseReadingPackage, type LocalExam } from '../../compare';
+import { importReadings, PackageError, parseReadingPackage, type LocalExam } from '../../compare';
+import { openStore } from '../../store';
 import { localReaderProfile, personSchema, type Person } from '../../reading';
 import { UsageError, type CliCommand } from '../command';
 import { parseFlags } from './evaluate';

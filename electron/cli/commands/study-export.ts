@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  openStore,
   PackageError,
   parseReadingPackage,
   parseTruthCsv,
@@ -9,6 +8,7 @@ import {
   studyReadingSet,
   truthFromConsensus,
 } from '../../compare';
+import { openStore } from '../../store';
 import { JUDGEMENT_KEYS, type JudgementKey, type Reading } from '../../reading';
 import { UsageError, type CliCommand } from '../command';
 import { parseFlags } from './evaluate';

@@ -4,12 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../../electron/compare';
+import { openStore } from '../../../electron/store';
 import {
   acceptSuggestion,
   attachModelOutput,
   createReading,
   editReading,
+  exportReadingJson,
   getReading,
   newReading,
   overrideSuggestion,
@@ -27,7 +28,7 @@ import {
 /**
  * Three readers, each on their own workstation (store), read three generated exams blinded to the
  * model through electron/reading's store (the API has no reading methods yet), export their signed
- * readings as packages, and the first workstation imports the others' packages, compares, and
+ * readings with electron/reading's JSON export, and the first workstation imports the others' packages, compares, and
  * exports the reader-study table that `sij agreement` reads. Expected kappas are worked out by hand
  * below from the answers the readers give.
  */
@@ -215,15 +216,25 @@ describe('three readers, three exams: import, compare, reader-study agreement', 
       const db = openStore(stores[i]);
       for (let e = 0; e < 3; e++) {
         const id = read(db, i, e, !(i === 0 && e === 2));
-        if (i > 0) writeFileSync(path.join(packages, `${id}.json`), JSON.stringify(getReading(db, id)));
+        if (i > 0)
+          writeFileSync(
+            path.join(packages, `${id}.json`),
+            JSON.stringify(
+              exportReadingJson(getReading(db, id), {
+                exportedAt: at(90),
+                softwareVersion: 'test',
+                deidentified: false,
+              }),
+            ),
+          );
       }
       writeFileSync(path.join(work, reader.name, 'reader.json'), JSON.stringify(reader));
       db.close();
     });
     // a colleague's reading of an exam this workstation does not have
     const stray = JSON.parse(readFileSync(path.join(packages, 'ben-e1.json'), 'utf8'));
-    stray.readingId = 'ben-elsewhere';
-    stray.exam.studyInstanceUid = '2.25.1234';
+    stray.reading.readingId = 'ben-elsewhere';
+    stray.reading.exam.studyInstanceUid = '2.25.1234';
     writeFileSync(path.join(work, 'stray.json'), JSON.stringify(stray));
 
     const pkgFiles = readdirSync(packages).map((f) => path.join(packages, f));

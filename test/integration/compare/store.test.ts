@@ -10,11 +10,11 @@ import {
   importReadings,
   importedReadings,
   openComparison,
-  openStore,
   parseReadingPackage,
   readingDigest,
   studyReadingSet,
 } from '../../../electron/compare';
+import { openStore } from '../../../electron/store';
 import {
   amendReadingVersion,
   createReading,

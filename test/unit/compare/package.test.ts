@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchExam, parseReadingPackage } from '../../../electron/compare';
-import { newReading } from '../../../electron/reading';
+import { deidentifyReading, exportReadingJson, newReading } from '../../../electron/reading';
 import { ada, at, examRef, signedReading } from './fixtures';
 
 const answers = {
@@ -54,6 +54,43 @@ describe('parseReadingPackage', () => {
     expect(() => parseReadingPackage(JSON.stringify(draft), 'd.json')).toThrow(
       'd.json: reading d-1 v1 is a draft; only signed readings can be imported',
     );
+  });
+
+  it('reads electron/reading’s JSON export, re-checking its scores against the grid', () => {
+    const exported = exportReadingJson(good, {
+      exportedAt: at(9),
+      softwareVersion: '0.1.0',
+      deidentified: false,
+    });
+    const [p] = parseReadingPackage(JSON.stringify(exported), 'x.json');
+    expect(p.reading).toEqual(good);
+    expect(p.deidentified).toBe(false);
+    // a bare document and its export envelope are the same reading
+    expect(p.sha256).toBe(parseReadingPackage(JSON.stringify(good), 'g.json')[0].sha256);
+    const tampered = { ...exported, scores: { ...exported.scores, berlin: 7 } };
+    expect(() => parseReadingPackage(JSON.stringify([exported, tampered]), 'x.json')).toThrow(
+      /^x\.json \[1\]: the scores in the file do not match its lesion grid/,
+    );
+  });
+
+  it('marks a de-identified export, whose pseudonymised UIDs match no local exam', () => {
+    const pseudo = deidentifyReading(good, 'salt');
+    const exported = exportReadingJson(pseudo, {
+      exportedAt: at(9),
+      softwareVersion: '0.1.0',
+      deidentified: true,
+    });
+    const [p] = parseReadingPackage(JSON.stringify(exported), 'd.json');
+    expect(p.deidentified).toBe(true);
+    const e = examRef(1);
+    const local = [
+      {
+        studyInstanceUid: e.studyInstanceUid,
+        seriesInstanceUids: [e.series.t1!.seriesInstanceUid, e.series.stir!.seriesInstanceUid],
+      },
+    ];
+    expect(matchExam(p.reading, local).status).toBe('absent');
+    expect(matchExam(good, local).status).toBe('matched');
   });
 
   it('rejects an empty package', () => {
