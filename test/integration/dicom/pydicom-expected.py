@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pydicom
@@ -46,33 +47,34 @@ def decode(path):
     return ds, None, None
 
 
-for n, name in enumerate(sorted(os.listdir(root))):
+def expect(n, name):
     path = os.path.join(root, name)
-    if not os.path.isfile(path):
-        continue
     try:
         ds = pydicom.dcmread(path)
     except Exception as e:
-        index[name] = {'readable': False, 'error': str(e)[:120]}
-        continue
+        return {'readable': False, 'error': str(e)[:120]}
     if 'PixelData' not in ds:
-        index[name] = {'readable': True, 'pixels': False}
-        continue
+        return {'readable': True, 'pixels': False}
     try:
         plain, arr, via = decode(path)
     except Exception as e:
-        index[name] = {'readable': True, 'pixels': True, 'decoded': False, 'error': str(e)[:120]}
-        continue
+        return {'readable': True, 'pixels': True, 'decoded': False, 'error': str(e)[:120]}
     if arr is None:
-        index[name] = {'readable': True, 'pixels': True, 'decoded': False}
-        continue
+        return {'readable': True, 'pixels': True, 'decoded': False}
     frames = int(getattr(plain, 'NumberOfFrames', 1) or 1)
     samples = int(plain.SamplesPerPixel)
     arr = masked(plain, arr).reshape(frames, int(plain.Rows), int(plain.Columns), samples)
     arr.astype('<f8').tofile(os.path.join(out, f'{n}.f64'))
-    index[name] = {
+    return {
         'readable': True, 'pixels': True, 'decoded': True, 'via': via, 'bin': f'{n}.f64',
         'frames': frames, 'samples': samples,
         'photometric': str(plain.PhotometricInterpretation),
     }
+
+
+names = [n for n in sorted(os.listdir(root)) if os.path.isfile(os.path.join(root, n))]
+# gdcm/dcmtk run as child processes, so threads overlap them despite the GIL.
+with ThreadPoolExecutor(max_workers=4) as pool:
+    for name, entry in zip(names, pool.map(expect, range(len(names)), names)):
+        index[name] = entry
 print(json.dumps(index))
