@@ -1,7 +1,14 @@
 import { proportion, type Interval, type Proportion } from './binomial';
 import { bootstrapAucCi, bootstrapAucTest, DEFAULT_BOOTSTRAP_RESAMPLES, DEFAULT_SEED } from './bootstrap';
 import { delongAuc, delongTest } from './delong';
-import { callsAt, confusionOf, diagnosticPerformance, type Confusion } from './diagnostic';
+import {
+  callsAt,
+  confusionOf,
+  diagnosticPerformance,
+  type Confusion,
+  type DiagnosticPerformance,
+} from './diagnostic';
+import { compareProportions } from './fisher';
 import { exactMcNemar } from './mcnemar';
 import { rocCurve, type RocPoint } from './roc';
 import type { ReaderColumn, ReadingCondition, ScoreTable } from './score-table';
@@ -83,8 +90,52 @@ export interface EvaluationReport {
   confusion: Confusion | null;
   roc: RocPoint[] | null;
   scoreComparisons: ScoreComparison[];
+  /** The set the threshold came from vs this one, by Fisher's exact test (the paper's P values). */
+  validationComparison: ValidationComparison | null;
   readers: ReaderPerformance[];
   readerComparisons: ReaderComparison[];
+}
+
+export interface SetComparison {
+  validation: Proportion;
+  evaluated: Proportion;
+  /** Two-sided Fisher's exact p. */
+  fisherP: number;
+}
+
+export interface ValidationComparison {
+  set: string;
+  prevalence: SetComparison;
+  sensitivity: SetComparison;
+  specificity: SetComparison;
+  accuracy: SetComparison;
+}
+
+function compareSets(validation: Proportion, evaluated: Proportion): SetComparison {
+  return {
+    validation,
+    evaluated,
+    fisherP: compareProportions(validation.k, validation.n, evaluated.k, evaluated.n).p,
+  };
+}
+
+/** Prevalence and performance at the same threshold on the validation set and the evaluated set. */
+function validationComparison(
+  validation: ScoreTable,
+  threshold: number,
+  evaluatedTruth: number[],
+  evaluated: DiagnosticPerformance,
+): ValidationComparison {
+  const truth = truthOf(validation);
+  const perf = diagnosticPerformance(confusionOf(truth, callsAt(scoresOf(validation), threshold)));
+  const positives = (t: number[]) => proportion(t.filter((x) => x === 1).length, t.length);
+  return {
+    set: validation.source,
+    prevalence: compareSets(positives(truth), positives(evaluatedTruth)),
+    sensitivity: compareSets(perf.sensitivity, evaluated.sensitivity),
+    specificity: compareSets(perf.specificity, evaluated.specificity),
+    accuracy: compareSets(perf.accuracy, evaluated.accuracy),
+  };
 }
 
 function truthOf(table: ScoreTable): number[] {
@@ -211,6 +262,7 @@ export function evaluate(table: ScoreTable, options: EvaluateOptions = {}): Eval
       ...tail,
       roc: null,
       scoreComparisons: [],
+      validationComparison: null,
     };
   }
   const scores = scoresOf(table);
@@ -222,6 +274,7 @@ export function evaluate(table: ScoreTable, options: EvaluateOptions = {}): Eval
     options.threshold ?? { kind: 'rule', rule: { kind: 'youden' } },
   );
   const perf = diagnosticPerformance(confusionOf(truth, callsAt(scores, threshold)));
+  const thresholdSet = options.threshold?.kind === 'rule' ? options.threshold.set : undefined;
   const scoreComparisons = table.otherScoreColumns.map((column): ScoreComparison => {
     const other = table.rows.map((r) => r.otherScores[column]);
     const d = delongAuc({ truth, scores: other });
@@ -246,5 +299,9 @@ export function evaluate(table: ScoreTable, options: EvaluateOptions = {}): Eval
     ...tail,
     roc: rocCurve(set),
     scoreComparisons,
+    validationComparison:
+      thresholdSet && thresholdSet !== table
+        ? validationComparison(thresholdSet, threshold, truth, perf)
+        : null,
   };
 }

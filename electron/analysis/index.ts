@@ -25,6 +25,8 @@ export type { ScoreTable, ScoreRow, ReaderColumn, ReadingCondition } from './sco
 export { readScoreTable } from './score-table';
 export type {
   EvaluationReport,
+  ValidationComparison,
+  SetComparison,
   EvaluateOptions,
   ThresholdChoice,
   ThresholdSource,

@@ -39,6 +39,18 @@ export function evaluationText(r: EvaluationReport): string {
     out.push(`  Confusion    TP ${c.tp}  FP ${c.fp}  TN ${c.tn}  FN ${c.fn}`);
     out.push('  (proportions: k/n, percent, exact Clopper-Pearson 95% CI)');
   }
+  if (r.validationComparison) {
+    const v = r.validationComparison;
+    const row = (name: string, c: typeof v.prevalence) =>
+      `  ${name.padEnd(12)} ${formatProportion(c.validation)} vs ${formatProportion(c.evaluated)}; Fisher ${formatP(c.fisherP)}`;
+    out.push(`${v.set} vs this set at the same threshold:`);
+    out.push(
+      row('Prevalence', v.prevalence),
+      row('Sensitivity', v.sensitivity),
+      row('Specificity', v.specificity),
+      row('Accuracy', v.accuracy),
+    );
+  }
   for (const c of r.scoreComparisons) {
     out.push(
       `${c.column}: AUC ${f3(c.auc)} (bootstrap ${f3(c.aucCi.bootstrap[0])}–${f3(c.aucCi.bootstrap[1])}); ` +

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compareProportions, diagnosticPerformance, proportion } from '../../../electron/analysis';
+import {
+  compareProportions,
+  diagnosticPerformance,
+  evaluate,
+  proportion,
+  readScoreTable,
+} from '../../../electron/analysis';
 
 // Bressem et al., Radiology 2022 (../shared/paper/000_7066ac33201dbb90.txt): confusion matrices
 // of Figure 4 (test set, n = 116) and the percentages and Clopper-Pearson 95% CIs printed in the
@@ -80,5 +86,46 @@ describe("the paper's Fisher tests between validation and test sets", () => {
     ['structural specificity 27/36 vs 70/90', [27, 36, 70, 90], 0.82],
   ] as const)('%s: P = %s as printed', (_name, [k1, n1, k2, n2], printed) => {
     expect(Number(compareProportions(k1, n1, k2, n2).p.toFixed(2))).toBe(printed);
+  });
+});
+
+describe("evaluate with the paper's design: threshold from validation, Fisher tests between the sets", () => {
+  /** A table whose calls at any threshold in (0.1, 0.9) reproduce a confusion matrix. */
+  function tableFrom(name: string, c: { tp: number; fn: number; tn: number; fp: number }) {
+    const rows = ['case_id,truth,score'];
+    const add = (n: number, truth: number, score: number) => {
+      for (let i = 0; i < n; i++) rows.push(`${name}${rows.length},${truth},${score}`);
+    };
+    add(c.tp, 1, 0.9);
+    add(c.fn, 1, 0.1);
+    add(c.tn, 0, 0.1);
+    add(c.fp, 0, 0.9);
+    return readScoreTable(rows.join('\n') + '\n', `${name}.csv`, { requireTruth: true });
+  }
+
+  it.each([
+    {
+      task: 'active inflammatory',
+      validation: { tp: 26, fn: 1, tn: 35, fp: 11 },
+      test: { tp: 22, fn: 3, tn: 65, fp: 26 },
+      printed: { prevalence: 0.03, sensitivity: 0.34 },
+    },
+    {
+      task: 'structural',
+      validation: { tp: 35, fn: 2, tn: 27, fp: 9 },
+      test: { tp: 22, fn: 4, tn: 70, fp: 20 },
+      printed: { sensitivity: 0.22, specificity: 0.82 },
+    },
+  ])('$task: P values as printed', ({ validation, test, printed }) => {
+    const r = evaluate(tableFrom('test', test), {
+      threshold: { kind: 'rule', rule: { kind: 'youden' }, set: tableFrom('validation', validation) },
+      resamples: 20,
+    });
+    expect(r.threshold).toBe(0.5);
+    expect(r.confusion).toEqual(test);
+    for (const [key, p] of Object.entries(printed)) {
+      const c = r.validationComparison![key as 'prevalence' | 'sensitivity' | 'specificity'];
+      expect(Number(c.fisherP.toFixed(2))).toBe(p);
+    }
   });
 });
