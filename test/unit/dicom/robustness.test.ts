@@ -80,6 +80,15 @@ beforeAll(() => {
       writeFileSync(path.join(bad, `flip-${n++}`), copy);
     }
   }
+  // Large enough that the scan reads only its header: truncation must still be noticed.
+  const big = writeSeries(path.join(dir, 'src-big'), {
+    ...spec,
+    seriesUid: `${STUDY}.4`,
+    rows: 300,
+    columns: 300,
+  })[0];
+  const bigBytes = readFileSync(big);
+  writeFileSync(path.join(bad, 'big-truncated'), bigBytes.subarray(0, bigBytes.length - 1000));
   writeFileSync(path.join(bad, 'empty'), Buffer.alloc(0));
   writeFileSync(path.join(bad, 'preamble-only'), Buffer.concat([Buffer.alloc(128), Buffer.from('DICM')]));
   copyFileSync('/usr/lib/python3/dist-packages/pydicom/data/test_files/rtplan.dcm', path.join(bad, 'rtplan'));
@@ -104,6 +113,9 @@ describe('a folder of damaged files', () => {
     expect(scan.files.read + scan.files.skipped.length).toBe(files.length);
     for (const s of scan.files.skipped) expect(s.reason).toMatch(/\w{4,}/);
     expect(skipped.get(path.join(dir, 'bad', 'empty'))).toMatch(/not a DICOM file/);
+    expect(skipped.get(path.join(dir, 'bad', 'big-truncated'))).toMatch(
+      /truncated: pixel data needs 180000 bytes/,
+    );
     expect(skipped.get(path.join(dir, 'bad', 'rtplan'))).toMatch(/RT Plan/);
     expect(skipped.get(path.join(dir, 'bad', 'sr'))).toMatch(/not an image/);
     // The intact series is still complete.
