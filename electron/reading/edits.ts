@@ -127,7 +127,9 @@ export function setJudgement(
 ): Reading {
   assertDraft(r);
   const prev = r.judgements[key];
-  const next: Judgement = { ...prev, ...value };
+  const next: Judgement = { ...prev };
+  if (value.answer !== undefined) next.answer = value.answer;
+  if (value.confidence !== undefined) next.confidence = value.confidence;
   // A new answer on a model task voids an earlier verdict: the reader must accept or override again.
   if (value.answer !== undefined && value.answer !== prev.answer) next.verdict = null;
   return touch({ ...r, judgements: { ...r.judgements, [key]: next } }, at);

@@ -26,3 +26,4 @@ export * from './report/reportContent';
 export * from './report/html';
 export * from './report/pdf';
 export * from './exam';
+export * from './handlers';

@@ -23,7 +23,9 @@ export function asasPositive(grid: readonly GridCell[]): AsasPositiveResult {
   const multiLesionSlices = slices.flatMap((slice) => {
     const here = bme.filter((c) => c.slice === slice);
     const shared = new Set(here.flatMap((c) => (c.lesionRefs?.bme ? [c.lesionRefs.bme] : [])));
-    const separate = here.filter((c) => !c.lesionRefs?.bme).reduce((n, c) => n + Math.max(1, c.bmeLesions ?? 1), 0);
+    const separate = here
+      .filter((c) => !c.lesionRefs?.bme)
+      .reduce((n, c) => n + Math.max(1, c.bmeLesions ?? 1), 0);
     const lesions = shared.size + separate;
     return lesions >= 2 ? [{ slice, lesions, cells: uniqueCells(here) }] : [];
   });

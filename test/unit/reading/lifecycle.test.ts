@@ -78,6 +78,13 @@ describe('pre-fill, accept, override', () => {
     expect(() =>
       overrideSuggestion(r, 'asas_bme', { answer: 'yes', reasonCode: 'other', reasonText: ' ' }, at(4)),
     ).toThrow(/in words/);
+    // setting only the confidence keeps answer and verdict
+    const confident = setJudgement(r, 'structural', { confidence: 2 }, at(4));
+    expect(confident.judgements.structural).toMatchObject({
+      answer: 'no',
+      confidence: 2,
+      verdict: { kind: 'override' },
+    });
     // changing the answer after a verdict voids it
     const changed = setJudgement(r, 'active_inflammation', { answer: 'no' }, at(5));
     expect(changed.judgements.active_inflammation.verdict).toBeNull();

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { method } from './contract';
+import {
+  MODEL_TASK_KEYS,
+  JUDGEMENT_KEYS,
+  OVERRIDE_REASONS,
+  gridCellSchema,
+  readingSchema,
+  qualitySchema,
+  clinicalContextSchema,
+} from '../reading/pure';
+
+/**
+ * The structured reading (owner: electron/reading). The acting reader is the workstation's reader
+ * profile, never a renderer parameter. Every mutating call is an autosave: it returns the saved
+ * state, or an error and nothing saved. In blinded mode `reading.model` stays null until revealed.
+ */
+
+export const readingStateSchema = z.object({
+  reading: readingSchema,
+  signBlockers: z.array(z.string()),
+  /** set when the exam's image files differ from those the reading was made on */
+  imageWarning: z.string().nullable(),
+  versions: z.array(z.object({ version: z.number().int(), state: z.enum(['draft', 'signed', 'amended']) })),
+});
+export type ReadingState = z.infer<typeof readingStateSchema>;
+
+const id = z.object({ readingId: z.string().min(1) });
+
+export const readingPatchSchema = z
+  .object({
+    jointHeights: z.array(
+      z.object({
+        slice: z.number().int().min(0),
+        joint: z.enum(['left', 'right']),
+        heightMm: z.number().min(0),
+      }),
+    ),
+    sparccFirstSlice: z.number().int().min(0).nullable(),
+    sssWindow: z
+      .object({
+        transitionalSlice: z.number().int().min(0),
+        anteriorStep: z.union([z.literal(1), z.literal(-1)]),
+      })
+      .nullable(),
+    quality: qualitySchema,
+    context: clinicalContextSchema,
+    keyImages: z.array(
+      z.object({ sequence: z.enum(['t1', 'stir']), slice: z.number().int().min(0), cam: z.boolean() }),
+    ),
+    comment: z.string().max(10_000),
+  })
+  .partial()
+  .strict();
+
+export const auditEntrySchema = z.object({
+  seq: z.number().int(),
+  version: z.number().int(),
+  at: z.string(),
+  actor: z.object({ id: z.string(), name: z.string() }),
+  action: z.string(),
+  path: z.string(),
+  from: z.unknown(),
+  to: z.unknown(),
+});
+
+export const methods = {
+  'reading.open': method(
+    z.object({ studyInstanceUid: z.string().min(1), blinded: z.boolean().optional() }).strict(),
+    readingStateSchema,
+    "The study's newest reading; a new draft (pre-filled from a cached model result) when there is none.",
+  ),
+  'reading.get': method(
+    id.extend({ version: z.number().int().min(1).optional() }).strict(),
+    readingStateSchema,
+    'One version.',
+  ),
+  'reading.setCell': method(
+    id.extend({ cell: gridCellSchema }).strict(),
+    readingStateSchema,
+    'Replaces one grid cell.',
+  ),
+  'reading.setJudgement': method(
+    id
+      .extend({
+        key: z.enum(JUDGEMENT_KEYS),
+        answer: z.enum(['yes', 'no']).nullable().optional(),
+        confidence: z.number().int().min(0).max(4).nullable().optional(),
+      })
+      .strict(),
+    readingStateSchema,
+    "Sets the reader's answer and/or confidence.",
+  ),
+  'reading.accept': method(
+    id.extend({ key: z.enum(MODEL_TASK_KEYS) }).strict(),
+    readingStateSchema,
+    'Accepts a model suggestion.',
+  ),
+  'reading.override': method(
+    id
+      .extend({
+        key: z.enum(MODEL_TASK_KEYS),
+        answer: z.enum(['yes', 'no']),
+        reasonCode: z.enum(OVERRIDE_REASONS),
+        reasonText: z.string().max(2000),
+      })
+      .strict(),
+    readingStateSchema,
+    'Overrides a model suggestion with an answer and a reason.',
+  ),
+  'reading.reveal': method(
+    id.strict(),
+    readingStateSchema,
+    'Blinded mode: commits the unassisted answers and shows the model.',
+  ),
+  'reading.patch': method(
+    id.extend({ patch: readingPatchSchema }).strict(),
+    readingStateSchema,
+    'Windows, quality, context, key images, comment.',
+  ),
+  'reading.sign': method(id.strict(), readingStateSchema, 'Signs the draft as the local reader.'),
+  'reading.amend': method(
+    id.extend({ reason: z.string().min(1).max(2000) }).strict(),
+    readingStateSchema,
+    'Starts version n+1 of a signed reading.',
+  ),
+  'reading.audit': method(id.strict(), z.array(auditEntrySchema), 'The append-only audit trail.'),
+};
+
+export const events = {
+  'reading.changed': z.object({
+    readingId: z.string(),
+    version: z.number().int(),
+    studyInstanceUid: z.string(),
+  }),
+};
