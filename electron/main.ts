@@ -73,7 +73,7 @@ async function start(): Promise<void> {
     title: 'SIJ Reader',
     backgroundColor: '#101216',
     webPreferences: {
-      preload: path.join(__dirname, 'preload.cjs'),
+      preload: path.join(rendererDist, '..', '..', 'dist', 'electron', 'preload.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
