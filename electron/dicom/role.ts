@@ -8,8 +8,9 @@ import type { RoleAssessment, SequenceParams, StackRole } from './types';
  */
 const STIR_TEXT = /stir|tirm|(^|[^a-z])ir[_\s-]?(tse|fse|se)|inversion/;
 const FLAIR_TEXT = /flair|dark[\s_-]?fluid/;
+// Whole tokens only: "fse" (fast spin echo) must not read as "fs" (fat saturation).
 const FAT_SAT_TEXT =
-  /(^|[^a-z])(fs|fatsat|fat[\s_-]?sat\w*|spair|spir|chess|fat[\s_-]?supp\w*|fs[\s_-]?\w*|water)([^a-z]|$)|_fs|fs_|dixon[\s_-]?w/;
+  /(^|[^a-z])(fs|fatsat|fat[\s_-]?sat\w*|spair|spir|chess|fat[\s_-]?supp\w*|water)([^a-z]|$)|dixon[\s_-]?w/;
 const T1_TEXT = /(^|[^a-z0-9])t1(?!\d)|t1w|t1_|^t1/;
 const T2_PD_TEXT = /(^|[^a-z0-9])(t2(?!\d)|t2w|pd|pdw|dp|proton)/;
 const CONTRAST_TEXT =

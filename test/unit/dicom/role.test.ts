@@ -139,6 +139,17 @@ describe('assessRole', () => {
     expect(r.evidence.length).toBeGreaterThan(0);
   });
 
+  it('is confident about a plain T1 FSE (FSE is not fat suppression)', () => {
+    for (const name of ['COR T1 FSE', 'OBL COR T1 FSE', 'T1WI FSE COR OBL']) {
+      const r = assessRole(
+        params({ seriesDescription: name, sequenceName: 'fse-xl', repetitionTime: 650, echoTime: 14 }),
+      );
+      expect(r.role).toBe('t1');
+      expect(r.confidence).toBeGreaterThan(0.9);
+      expect(r.evidence.join(' ')).not.toMatch(/fat/);
+    }
+  });
+
   it('has no confidence when nothing is known', () => {
     const r = assessRole(params({}));
     expect(r.role).toBe('other');
