@@ -56,7 +56,7 @@ def convert(folders: List[Path], out: Path, workers: int, features: bool) -> Non
     chunk = out / f"chunk-{n:03d}"
     chunk.mkdir(parents=True)
     write_labels(folders, chunk / "labels.csv")
-    cmd = ["nice", "-n", "5", "node", "bin/sij.mjs", "dataset", *map(str, folders), "--labels", str(chunk / "labels.csv"),
+    cmd = ["node", "bin/sij.mjs", "dataset", *map(str, folders), "--labels", str(chunk / "labels.csv"),
            "--out", str(chunk), "--workers", str(workers)] + (["--features"] if features else [])
     r = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     print(r.stdout[-500:], r.stderr[-1000:], flush=True)
@@ -95,6 +95,7 @@ def main(argv=None) -> int:
     p.add_argument("--chunk", type=int, default=40)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--features", action="store_true", help="also compute quality features (about half the time)")
+    p.add_argument("--first", action="append", default=[], help="convert this site's exams first (e.g. the unseen site)")
     p.add_argument("--loop", type=float, default=0, help="repeat every N seconds (0: once)")
     a = p.parse_args(argv)
     roots = [(r.split("=", 1)[0], Path(r.split("=", 1)[1])) if "=" in r else ("", Path(r)) for r in a.root]
@@ -103,6 +104,7 @@ def main(argv=None) -> int:
         done = converted(a.out)
         for _, root in roots:  # one root per chunk: two roots may reuse folder names
             todo = [f for f in finished_exams(root) if str(f.resolve()) not in done]
+            todo.sort(key=lambda f: (f.parent.name not in a.first, str(f)))
             for i in range(0, len(todo), a.chunk):
                 convert(todo[i : i + a.chunk], a.out, a.workers, a.features)
         merged = merge(a.out, roots)

@@ -4,7 +4,7 @@ MSE on random in-plane crops (full depth), time-boxed."""
 from __future__ import annotations
 
 import time
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import numpy as np
 import torch
@@ -77,15 +77,16 @@ def denoise(model: UNet3d, volume: np.ndarray) -> np.ndarray:
     return model.eval()(torch.from_numpy(volume)[None, None])[0, 0].numpy()
 
 
-def evaluate_unet(model: UNet3d, ds: Dataset, ids: List[str], seq: str) -> Dict:
-    """PSNR/SSIM of the input and of the U-Net output against the clean target (z-scored units)."""
+def evaluate_unet(model: UNet3d, ds: Dataset, ids: List[str], seq: str, outputs: Optional[Dict[str, np.ndarray]] = None) -> Dict:
+    """PSNR/SSIM of the input and of the U-Net output against the clean target (z-scored units).
+    `outputs`: the U-Net outputs by exam id where already computed."""
     rows = []
     for i in ids:
         e = ds.exam(i)
         if not ds.has(e, f"{seq}Clean"):
             continue
         x, ref = ds.volume(e, seq), ds.volume(e, f"{seq}Clean")
-        out = denoise(model, x)
+        out = outputs[i] if outputs is not None else denoise(model, x)
         rows.append((psnr(x, ref), psnr(out, ref), ssim(x, ref), ssim(out, ref)))
     if not rows:
         return {"n": 0}
