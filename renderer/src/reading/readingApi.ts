@@ -7,7 +7,11 @@ export interface CallingClient {
   call(method: never, params: never): Promise<unknown>;
 }
 
-export async function readingCall(api: CallingClient, method: Exclude<ReadingMethod, 'reading.audit'>, params: Record<string, unknown>): Promise<ReadingState> {
+export async function readingCall(
+  api: CallingClient,
+  method: Exclude<ReadingMethod, 'reading.audit'>,
+  params: Record<string, unknown>,
+): Promise<ReadingState> {
   const call = api.call as unknown as (m: string, p: unknown) => Promise<unknown>;
   return readingStateSchema.parse(await call.call(api, method, params));
 }
