@@ -42,7 +42,7 @@ const readerColumnSchema = z.object({
   version: z.number().int(),
   author: person,
   signedAt: z.string().nullable(),
-  origin: z.enum(['local', 'imported']),
+  origin: z.enum(['local', 'imported', 'consensus']),
   match: examMatchSchema.nullable(),
   blinded: z.boolean(),
   scores: z.object({
@@ -123,7 +123,7 @@ export const consensusResultSchema = z.object({
   readingId: z.string(),
   sources: z.array(
     z.object({
-      origin: z.enum(['local', 'imported']),
+      origin: z.enum(['local', 'imported', 'consensus']),
       readingId: z.string(),
       version: z.number().int(),
       sha256: z.string(),

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { createReading, getReading, listReadings, parseReading, type Person, type Reading } from '../reading';
 import { blindFirstBlockers, blindReadingOf, type ComparisonView, type ViewMode } from './blindFirst';
-import { compareReadings, type ComparedReading, type Comparison } from './comparison';
+import { compareReadings, type ComparedReading, type Comparison, type ReadingOrigin } from './comparison';
 import { draftConsensus, type ConsensusDraft } from './consensus';
 import { matchExam, type ExamMatch, type LocalExam } from './match';
 import { readingDigest, PackageError, type PackagedReading } from './package';
@@ -186,6 +186,7 @@ export function studyEntries(
   localExams: readonly LocalExam[] | null,
 ): ComparedReading[] {
   const local = latestSigned(localReadingVersions(db, studyInstanceUid));
+  const consensusIds = consensusReadingIds(db);
   const localIds = new Set(local.map((r) => r.readingId));
   const imported = latestSigned(
     importedReadings(db, { studyInstanceUid })
@@ -193,7 +194,10 @@ export function studyEntries(
       .filter((r) => !localIds.has(r.readingId)),
   );
   return labelled([
-    ...local.map((reading) => ({ reading, origin: 'local' as const })),
+    ...local.map((reading) => ({
+      reading,
+      origin: (consensusIds.has(reading.readingId) ? 'consensus' : 'local') as ReadingOrigin,
+    })),
     ...imported.map((reading) => ({
       reading,
       origin: 'imported' as const,
@@ -251,7 +255,7 @@ export interface ReadingRef {
 }
 
 export interface ConsensusSource {
-  origin: 'local' | 'imported';
+  origin: ReadingOrigin;
   readingId: string;
   version: number;
   sha256: string;
@@ -282,6 +286,7 @@ export function createConsensus(
     );
     if (blockers.length > 0) throw new BlindFirstError(blockers.join('; '));
     const shown = studyEntries(db, args.studyInstanceUid, null);
+    // by default a new consensus is drawn from the readers, not from earlier consensus readings
     const chosen = args.sources
       ? args.sources.map((ref) => {
           const e = shown.find(
@@ -293,7 +298,7 @@ export function createConsensus(
             );
           return e;
         })
-      : shown;
+      : shown.filter((e) => e.origin !== 'consensus');
     const draft = draftConsensus({
       readingId: args.readingId,
       adjudicator: args.adjudicator,

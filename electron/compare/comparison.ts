@@ -15,11 +15,14 @@ import {
 } from '../reading';
 import type { ExamMatch } from './match';
 
+/** local: made on this workstation; imported: from a package; consensus: an adjudication made here */
+export type ReadingOrigin = 'local' | 'imported' | 'consensus';
+
 /** One reading in a comparison, with the label the view shows (reader name, "imported"...). */
 export interface ComparedReading {
   label: string;
   reading: Reading;
-  origin: 'local' | 'imported';
+  origin: ReadingOrigin;
   /** for imported readings: how they matched the local exam */
   match?: ExamMatch;
 }
@@ -43,7 +46,7 @@ export interface ReaderColumn {
   version: number;
   author: Person;
   signedAt: string | null;
-  origin: 'local' | 'imported';
+  origin: ReadingOrigin;
   match: ExamMatch | null;
   blinded: boolean;
   scores: ReaderScores;

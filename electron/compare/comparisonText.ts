@@ -9,7 +9,7 @@ export function comparisonText(c: Comparison): string {
   const w = Math.max(12, ...labels.map((l) => l.length + 2));
   const lines: string[] = [`Study ${c.studyInstanceUid}: ${labels.length} readings`];
   for (const r of c.readers) {
-    const where = r.origin === 'imported' ? `imported${r.match ? `, exam ${r.match.status}` : ''}` : 'local';
+    const where = r.origin === 'imported' ? `imported${r.match ? `, exam ${r.match.status}` : ''}` : r.origin;
     lines.push(
       `  ${r.label}: ${r.readingId} v${r.version}, signed ${r.signedAt ?? 'no'} (${where}${r.blinded ? ', blinded' : ''})`,
     );

@@ -190,6 +190,26 @@ describe('blind first and consensus in the store', () => {
     signReadingVersion(db, 'cons-1', dora, at(32));
     const set = studyReadingSet(db);
     expect(set.consensus.map((r) => r.readingId)).toEqual(['cons-1']);
+    // shown beside its sources as a consensus; a later consensus is drawn from the readers only
+    const { comparison } = openComparison(db, {
+      viewer: dora,
+      studyInstanceUid: uid,
+      mode: 'reader',
+      at: at(33),
+    });
+    expect(comparison.readers.map((r) => `${r.label}/${r.origin}`)).toEqual([
+      'Ada/local',
+      'Dora/consensus',
+      'Ben/imported',
+    ]);
+    const again = createConsensus(db, {
+      adjudicator: dora,
+      studyInstanceUid: uid,
+      mode: 'reader',
+      readingId: 'cons-2',
+      at: at(34),
+    });
+    expect(again.sources.map((s) => s.readingId)).toEqual(['r-ada', 'r-ben']);
     expect(set.readings.map((r) => r.readingId).sort()).toEqual(['r-ada', 'r-ben']);
   });
 
