@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,7 +55,7 @@ describe.skipIf(!present)(`shipped model end to end (${path.relative(process.cwd
     ] as const) {
       for (const seed of seeds) {
         const dir = path.join(root, `${kind}-${seed}`);
-        execFileSync('node', [
+        await promisify(execFile)('node', [
           'bin/sij.mjs',
           'phantom',
           '--out',

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -87,7 +88,7 @@ describe('sij dataset (buildDataset over 2 worker threads)', () => {
 
   it("resamples a phantom exam's clean images and lesion masks onto the same grid as its input", async () => {
     const exam = path.join(root, 'phantom-7');
-    execFileSync('node', [
+    await promisify(execFile)('node', [
       'bin/sij.mjs',
       'phantom',
       '--out',
