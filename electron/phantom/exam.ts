@@ -59,7 +59,8 @@ export interface PhantomTruth {
   examId: string;
   site: string;
   profile: string;
-  caseKind: CaseKind;
+  /** the patient kind drawn (its age/sex are used), or 'custom' for an explicit --findings list */
+  caseKind: CaseKind | 'custom';
   errorCase: ErrorCase | null;
   labels: GlobalLabels;
   labelsByRule: GlobalLabels;
@@ -119,12 +120,14 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
   const rng = new Rng(seed);
   const profile = chooseProfile(rng.fork('profile'), site, options.profile);
   const caseRng = rng.fork('case');
+  let custom = false;
   let caseKind: CaseKind =
     options.caseKind ?? CASE_KINDS[caseRng.weighted(CASE_KINDS.map((k) => site.caseMix[k] ?? 0))];
   let requests: FindingRequest[];
   if (options.findings) {
     const parsed = parseFindingsSpec(options.findings, rng.fork('findings'));
     if (parsed.caseKind) caseKind = parsed.caseKind;
+    custom = !parsed.caseKind;
     requests = parsed.findings;
   } else {
     requests = sampleFindings(rng.fork('findings'), caseKind);
@@ -324,7 +327,7 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
     examId,
     site: site.name,
     profile: profile.name,
-    caseKind,
+    caseKind: custom ? 'custom' : caseKind,
     errorCase: options.errorCase ?? null,
     labels: noisy.labels,
     labelsByRule,

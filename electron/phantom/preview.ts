@@ -29,10 +29,7 @@ export function writeContactSheet(result: ExamResult, file: string, columns = 6,
   if (result.images.stir && result.images.stirMask && result.geometry.stir) {
     rows.push({ img: result.images.stir, mask: result.images.stirMask, dims: result.geometry.stir.dims });
   }
-  const nz = rows[0].dims[2];
-  const picks = Array.from({ length: Math.min(columns, nz) }, (_, c) =>
-    Math.round(((c + 0.5) * nz) / Math.min(columns, nz) - 0.5),
-  );
+  const picks = pickSlices(rows, columns);
   const png = new PNG({ width: tile * picks.length, height: tile * rows.length });
   png.data.fill(0);
   rows.forEach((row, r) => {
@@ -79,4 +76,25 @@ function isEdge(
   const at = (a: number, b: number): number =>
     a < 0 || b < 0 || a >= nx || b >= ny ? 0 : mask[a + nx * (b + ny * k)];
   return at(i - 1, j) !== code || at(i + 1, j) !== code || at(i, j - 1) !== code || at(i, j + 1) !== code;
+}
+
+/** Slices to show: the ones with most lesion voxels first, the rest spread evenly; in slice order. */
+function pickSlices(rows: { mask: Uint8Array; dims: [number, number, number] }[], columns: number): number[] {
+  const nz = rows[0].dims[2];
+  const count = Math.min(columns, nz);
+  const lesionVoxels = new Array<number>(nz).fill(0);
+  for (const row of rows) {
+    const plane = row.dims[0] * row.dims[1];
+    for (let n = 0; n < row.mask.length; n++) if (row.mask[n] !== 0) lesionVoxels[Math.floor(n / plane)] += 1;
+  }
+  const withLesions = lesionVoxels
+    .map((v, k) => [v, k])
+    .filter(([v]) => v > 0)
+    .sort((a, b) => b[0] - a[0])
+    .map(([, k]) => k);
+  const picks = new Set(withLesions.slice(0, Math.ceil(count / 2)));
+  for (let c = 0; picks.size < count && c < 4 * count; c++) {
+    picks.add(Math.round(((c % count) + 0.5) * (nz / count) - 0.5 + Math.floor(c / count)) % nz);
+  }
+  return [...picks].sort((a, b) => a - b);
 }

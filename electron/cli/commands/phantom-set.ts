@@ -112,8 +112,8 @@ export const command: CliCommand = {
         maxMatrix: number(
           values,
           'max-matrix',
-          (x) => Number.isInteger(x) && x >= 128 && x <= 1024,
-          'a whole number 128-1024',
+          (x) => Number.isInteger(x) && x >= 32 && x <= 1024,
+          'a whole number 32-1024',
         ),
       };
       mkdirSync(out, { recursive: true });
