@@ -29,8 +29,20 @@ describe('SIJ hanging protocol', () => {
       for (const v of layout.views) if (v !== 'active') expect(ids.has(v)).toBe(true);
     }
     const def = sijProtocol.layouts.find((l) => l.key === sijProtocol.defaultLayout)!;
-    expect(def.views).toEqual(['t1-native', 't1-axial', 't1-sagittal', 'stir-native', 'stir-axial', 'stir-sagittal']);
-    expect(layoutViews(sijProtocol.layouts.find((l) => l.key === 'single')!, 'stir-axial')).toEqual(['stir-axial']);
+    expect(def.views).toEqual([
+      't1-native',
+      't1-axial',
+      't1-sagittal',
+      'stir-native',
+      'stir-axial',
+      'stir-sagittal',
+    ]);
+    expect(
+      layoutViews(
+        sijProtocol.layouts.find((l) => l.key === 'single')!,
+        'stir-axial',
+      ),
+    ).toEqual(['stir-axial']);
   });
 
   it('picks by role, then confidence, then semicoronal; reports what is missing', () => {
@@ -43,8 +55,13 @@ describe('SIJ hanging protocol', () => {
     expect(a.stacks.t1?.stackId).toBe('cor#0');
     expect(a.stacks.stir?.stackId).toBe('st#0');
     expect(a.problems).toEqual([]);
-    const b = assignStacks(sijProtocol, [stack({ stackId: 'ax#0', role: 't1', semicoronal: false, orientation: 'axial' })]);
+    const b = assignStacks(sijProtocol, [
+      stack({ stackId: 'ax#0', role: 't1', semicoronal: false, orientation: 'axial' }),
+    ]);
     expect(b.stacks.stir).toBeUndefined();
-    expect(b.problems).toEqual(['The T1 series is axial, not semicoronal.', 'No STIR series found: its views stay empty.']);
+    expect(b.problems).toEqual([
+      'The T1 series is axial, not semicoronal.',
+      'No STIR series found: its views stay empty.',
+    ]);
   });
 });

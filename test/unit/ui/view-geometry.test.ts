@@ -28,7 +28,8 @@ const stir: StackGeometry = {
   affine: [1.2, 0, 0, -102, 0, 1.2 * s, 5 * c, -53, 0, -1.2 * c, 5 * s, 83, 0, 0, 0, 1],
 };
 
-const close = (a: number[], b: number[], digits = 4) => a.forEach((v, n) => expect(v).toBeCloseTo(b[n], digits));
+const close = (a: number[], b: number[], digits = 4) =>
+  a.forEach((v, n) => expect(v).toBeCloseTo(b[n], digits));
 
 describe('patient <-> voxel for an oblique (semicoronal) stack', () => {
   it('matches the hand-computed worked example', () => {
@@ -85,7 +86,13 @@ describe('view frames and screen mapping', () => {
     for (const kind of ['axial', 'sagittal'] as const) {
       const f = viewFrame(t1, kind);
       const onPlane = displayedPlanePoint(t1, kind, clicked);
-      expect(Math.abs((onPlane[0] - clicked[0]) * f.normal[0] + (onPlane[1] - clicked[1]) * f.normal[1] + (onPlane[2] - clicked[2]) * f.normal[2])).toBeLessThan(1e-9);
+      expect(
+        Math.abs(
+          (onPlane[0] - clicked[0]) * f.normal[0] +
+            (onPlane[1] - clicked[1]) * f.normal[1] +
+            (onPlane[2] - clicked[2]) * f.normal[2],
+        ),
+      ).toBeLessThan(1e-9);
     }
     // The T1 native view snaps to the nearest acquired T1 slice: k = round(5.x) within half a slice.
     const snapped = displayedPlanePoint(t1, 'native', clicked);
