@@ -52,6 +52,10 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         f"> **{manifest['disclaimer']}** It has never seen a real patient's MRI. Its numbers below describe",
         "> synthetic images from this project's own generator and say nothing about performance on real scans.",
         "",
+    ]
+    if report.get("status"):
+        lines += [f"**Status: {report['status']}**", ""]
+    lines += [
         "## What it does",
         "Reads one sacroiliac-joint MRI examination (semicoronal T1-weighted and STIR) and gives three",
         "probabilities, each compared with a fixed threshold, plus a heat map (Grad-CAM) per task and sequence",
@@ -72,7 +76,8 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         "2. A small 3D U-Net per sequence removes noise and intensity inhomogeneity (it replaces the slow",
         "   N4 bias-field correction of the published method; Bressem et al., Radiology 2022).",
         "3. One 3D ResNet encoder, shared by T1 and STIR, turns each sequence into a feature map; each map is",
-        "   max-pooled to a vector and the two vectors are placed side by side ([T1, STIR]) for the head",
+        "   pooled to a vector (maximum and mean: the maximum finds a lesion, the mean measures how much is",
+        "   affected) and the two vectors are placed side by side ([T1, STIR]) for the head",
         "   (BatchNorm, dropout, 512 units, ReLU, BatchNorm, dropout, one output per task). Side by side, rather",
         "   than the published code's pooling over the two sequences, keeps which sequence a finding came from:",
         "   bright marrow means oedema on STIR but fat on T1, and the ASAS definition is sequence-specific.",
@@ -133,7 +138,7 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
             p = pg.get(t["key"])
             if p and p["positiveExamsWithMask"]:
                 lines.append(
-                    f"| {t['label']} | {p['sequence'].upper()} | {p['positiveExamsWithMask']} | {_pct(p['hitRate'])} | {_pct(p['hitRateWithinTolerance'])} | {_pct(p['chanceRate'])} |"
+                    f"| {t['label']} | {p['sequence'].upper()} | {p['positiveExamsWithMask']} | {_pct(p['hitRate'])} | {_pct(p['hitRateWithinTolerance'])} | {100 * p['chanceRate']:.2f}% |"
                 )
         lines.append("")
     kinds = metrics.get("unseenSiteByCaseKind")
