@@ -7,8 +7,10 @@ import * as app from './app';
 import * as studies from './studies';
 import * as volumes from './volumes';
 import * as inference from './inference';
+import * as reading from './reading';
+import * as compare from './compare';
 
-const features = { app, studies, volumes, inference };
+const features = { app, studies, volumes, inference, reading, compare };
 
 type Features = typeof features;
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void

@@ -129,6 +129,19 @@ export class DicomCatalog implements StudyCatalog {
     return pending;
   }
 
+  /** The parsed study, for the reading form's image fingerprint and report. */
+  findStudy(studyInstanceUid: string): DicomStudy | null {
+    return this.studies.get(studyInstanceUid)?.study ?? null;
+  }
+
+  /** Each study with its series UIDs, for matching readings imported from other workstations. */
+  localExams(): { studyInstanceUid: string; seriesInstanceUids: string[] }[] {
+    return [...this.studies.values()].map(({ study }) => ({
+      studyInstanceUid: study.studyInstanceUid,
+      seriesInstanceUids: study.series.map((s) => s.seriesInstanceUid),
+    }));
+  }
+
   /** The patient and file paths behind a study, for the inference engine. */
   studyPaths(studyInstanceUid: string): string[] {
     const entry = this.studies.get(studyInstanceUid);

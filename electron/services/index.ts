@@ -1,4 +1,8 @@
+import path from 'node:path';
 import type { Handlers } from '../api';
+import { compareHandlers } from '../compare';
+import { localReaderProfile, readingHandlers } from '../reading';
+import { openStore, STORE_FILE } from '../store';
 import { EventBus } from './events';
 import { ModelRegistry, modelHandlers } from './model-service';
 import type { InferenceEngine, StudyCatalog } from './ports';
@@ -15,19 +19,38 @@ export interface AppServices {
   handlers: Handlers;
   bus: EventBus;
   models: ModelRegistry;
+  /** Closes the workstation database. */
+  close(): void;
 }
 
-/** The API implemented over the catalog (ingest + index) and the inference engine. */
+/**
+ * The API implemented over the catalog (ingest + index), the inference engine and the workstation
+ * database (readings, audit, imported readings) in the data directory.
+ */
 export function createServices(options: ServiceOptions): AppServices {
+  const { catalog, info } = options;
   const bus = new EventBus();
-  const models = new ModelRegistry(options.engine, options.catalog, bus);
+  const models = new ModelRegistry(options.engine, catalog, bus);
+  const db = openStore(path.join(info.dataDir, STORE_FILE));
   const handlers: Handlers = {
-    'app.info': async () => options.info,
-    ...studyHandlers(options.catalog, models, bus),
-    ...volumeHandlers(options.catalog),
+    'app.info': async () => info,
+    ...studyHandlers(catalog, models, bus),
+    ...volumeHandlers(catalog),
     ...modelHandlers(models, options.engine),
+    ...readingHandlers({
+      db,
+      dataDir: info.dataDir,
+      findStudy: async (uid) => catalog.findStudy(uid),
+      modelResult: async (uid) => models.result(uid),
+      emit: (payload) => bus.emit('reading.changed', payload),
+    }),
+    ...compareHandlers({
+      db,
+      reader: () => localReaderProfile(info.dataDir),
+      localExams: async () => catalog.localExams(),
+    }),
   };
-  return { handlers, bus, models };
+  return { handlers, bus, models, close: () => db.close() };
 }
 
 export { EventBus } from './events';

@@ -1,4 +1,6 @@
 import type { ImportReport, InferenceResult, StudySummary, TaskKey } from '../api';
+import type { LocalExam } from '../compare';
+import type { DicomStudy } from '../dicom';
 import type { Volume } from '../imaging/volume';
 
 /** A study as the catalog knows it; model and reading status are added by the services. */
@@ -16,6 +18,10 @@ export interface StudyCatalog {
   list(): Promise<CatalogStudy[]>;
   importPaths(paths: string[], progress: (p: ImportProgress) => void): Promise<ImportReport>;
   loadStack(studyInstanceUid: string, stackId: string): Promise<Volume>;
+  /** The parsed study (reading form: image fingerprint, report key images). */
+  findStudy(studyInstanceUid: string): DicomStudy | null;
+  /** Studies with their series UIDs (matching readings imported from other workstations). */
+  localExams(): LocalExam[];
 }
 
 export interface ModelStatus {

@@ -64,7 +64,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       .run(openStudyUid)
       .catch((err: unknown) => log(`model run failed: ${err instanceof Error ? err.message : String(err)}`));
   }
-  return { services, catalog, openStudyUid, close: async () => engine?.close() };
+  return {
+    services,
+    catalog,
+    openStudyUid,
+    close: async () => {
+      await engine?.close();
+      services.close();
+    },
+  };
 }
 
 export const rendererDist = path.join(repoRoot, 'renderer', 'dist');

@@ -23,6 +23,12 @@ const catalog: StudyCatalog = {
       data: voxels,
     };
   },
+  findStudy() {
+    return null;
+  },
+  localExams() {
+    return [];
+  },
 };
 
 let host: LoopbackHost;

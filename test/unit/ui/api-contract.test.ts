@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ApiError,
@@ -26,13 +29,24 @@ const catalog: StudyCatalog = {
   async loadStack() {
     return volume;
   },
+  findStudy() {
+    return null;
+  },
+  localExams() {
+    return [];
+  },
 };
 
 function handlers(): Handlers {
   return createServices({
     catalog,
     engine: null,
-    info: { version: '0.0.0', transport: 'loopback', dataDir: '/tmp/x', openOnStart: null },
+    info: {
+      version: '0.0.0',
+      transport: 'loopback',
+      dataDir: mkdtempSync(path.join(tmpdir(), 'sij-api-')),
+      openOnStart: null,
+    },
   }).handlers;
 }
 
