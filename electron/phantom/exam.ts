@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeNifti } from '../imaging';
 import { Anatomy } from './anatomy';
 import { applyArtifacts, sampleArtifacts, type ArtifactParams } from './artifacts';
 import { sampleSeries, sampleSlicePlan, type SeriesAcquisition } from './acquisition';
@@ -9,13 +10,23 @@ import { planSeries, seriesAffine, type SeriesGeometry, type SlicePlan } from '.
 import { buildGrid, type GridCell } from './grid';
 import { applyLabelNoise, labelsFromGrid, type GlobalLabels } from './labels';
 import { CODE_NAMES, type Lesion } from './lesions';
-import { writeNiftiGz } from './nifti';
 import { samplePatient, type PatientBody } from './patient';
 import { PROFILES, profileByName, type ScannerProfile } from './profiles';
 import { Rng, uidFromKey } from './random';
 import { renderPair, type RenderChannel, type RenderOutput } from './render';
 import { CASE_KINDS, siteByName, SITES, type CaseKind, type Site } from './sites';
 import { fatNullTi, signalTable, Tissue } from './tissues';
+
+/** Masks (uint8) and clean images (int16) on a series' acquired grid, as NIfTI-1 in patient space. */
+function writeSeriesNifti(file: string, geom: SeriesGeometry, data: Uint8Array | Int16Array): void {
+  const volume = {
+    dims: geom.dims,
+    spacing: geom.spacing,
+    affine: seriesAffine(geom),
+    data: Float32Array.from(data),
+  };
+  writeNifti(file, volume, { datatype: data instanceof Int16Array ? 'int16' : 'uint8' });
+}
 
 export const GENERATOR_VERSION = '1.0.0';
 export const TRUTH_SCHEMA = 'sij-phantom-truth/1';
@@ -284,16 +295,10 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
     t1Mask: 'masks/t1_lesions.nii.gz',
     t1Clean: 'clean/t1.nii.gz',
   };
-  writeNiftiGz(
-    path.join(outDir, files.t1Mask),
-    writtenT1.geom.dims,
-    seriesAffine(writtenT1.geom),
-    writtenT1.render.mask,
-  );
-  writeNiftiGz(
+  writeSeriesNifti(path.join(outDir, files.t1Mask), writtenT1.geom, writtenT1.render.mask);
+  writeSeriesNifti(
     path.join(outDir, files.t1Clean),
-    writtenT1.geom.dims,
-    seriesAffine(writtenT1.geom),
+    writtenT1.geom,
     toInt16(writtenT1.render.clean, t1Acq.intensityScale),
   );
   if (writtenStir) {
@@ -302,16 +307,10 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
       stirMask: 'masks/stir_lesions.nii.gz',
       stirClean: 'clean/stir.nii.gz',
     });
-    writeNiftiGz(
-      path.join(outDir, files.stirMask),
-      writtenStir.geom.dims,
-      seriesAffine(writtenStir.geom),
-      writtenStir.render.mask,
-    );
-    writeNiftiGz(
+    writeSeriesNifti(path.join(outDir, files.stirMask), writtenStir.geom, writtenStir.render.mask);
+    writeSeriesNifti(
       path.join(outDir, files.stirClean),
-      writtenStir.geom.dims,
-      seriesAffine(writtenStir.geom),
+      writtenStir.geom,
       toInt16(writtenStir.render.clean, stirAcq.intensityScale),
     );
   }
