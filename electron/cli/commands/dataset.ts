@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { buildDataset, parseTriple, SHIPPED_GRID } from '../../inference';
-import { UsageError, type CliCommand } from '../command';
+import { parseCommandArgs, UsageError, type CliCommand } from '../command';
 
 export const command: CliCommand = {
   name: 'dataset',
@@ -8,24 +7,14 @@ export const command: CliCommand = {
   usage:
     'sij dataset <exam folders...> --labels labels.csv --out <dir> [--grid 20x112x112] [--spacing 3.5x2x2] [--features] [--workers 2]',
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          labels: { type: 'string' },
-          out: { type: 'string' },
-          grid: { type: 'string' },
-          spacing: { type: 'string' },
-          features: { type: 'boolean', default: false },
-          workers: { type: 'string', default: '2' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs(argv, {
+      labels: { type: 'string' },
+      out: { type: 'string' },
+      grid: { type: 'string' },
+      spacing: { type: 'string' },
+      features: { type: 'boolean', default: false },
+      workers: { type: 'string', default: '2' },
+    });
     if (positionals.length === 0)
       throw new UsageError('give at least one exam folder (or a phantom-set folder)');
     if (!values.labels) throw new UsageError('--labels <labels.csv> is required');

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   cliJson,
   InferenceEngine,
@@ -10,7 +9,7 @@ import {
   type EngineOutput,
   type WorkerSessionOptions,
 } from '../../inference';
-import { UsageError, type CliCommand } from '../command';
+import { parseCommandArgs, UsageError, type CliCommand } from '../command';
 
 function sessionOptions(values: {
   provider?: string;
@@ -146,26 +145,16 @@ export const command: CliCommand = {
   usage:
     'sij read <exam path...> [--model <dir|id>] [--json] [--cam <dir>] [--provider cpu|cuda|dml|coreml[,...]] [--threads n] [--low-memory]\n       sij read --batch <folder> --out results.csv [--model ...] [--provider ...] [--threads n]',
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          model: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          cam: { type: 'string' },
-          provider: { type: 'string' },
-          threads: { type: 'string' },
-          'low-memory': { type: 'boolean', default: false },
-          batch: { type: 'string' },
-          out: { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs(argv, {
+      model: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      cam: { type: 'string' },
+      provider: { type: 'string' },
+      threads: { type: 'string' },
+      'low-memory': { type: 'boolean', default: false },
+      batch: { type: 'string' },
+      out: { type: 'string' },
+    });
     const engine = new InferenceEngine({ model: values.model, session: sessionOptions(values) });
     try {
       if (values.batch) {
