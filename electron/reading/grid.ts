@@ -171,3 +171,21 @@ export function normaliseGrid(grid: readonly GridCell[]): GridCell[] {
   }
   return sortCells([...byKey.values()].filter((c) => c.lesions.length > 0));
 }
+
+/**
+ * The cell at `ref` with `lesion` switched on or off: what a click on a grid cell and a mark in a
+ * view both produce (one edit path). Other lesions and flags in the cell are kept; switching BME
+ * off also clears its intensity/depth flags, switching a fat lesion off its depth flag.
+ */
+export function toggledCell(grid: readonly GridCell[], ref: CellRef, lesion: LesionType): GridCell {
+  const prev = grid.find((c) => cellKey(c) === cellKey(ref)) ?? { ...cellRef(ref), lesions: [] };
+  if (!prev.lesions.includes(lesion)) return { ...prev, lesions: [...prev.lesions, lesion] };
+  const next: GridCell = { ...prev, lesions: prev.lesions.filter((l) => l !== lesion) };
+  if (lesion === 'bme') {
+    delete next.bmeIntense;
+    delete next.bmeDeep;
+    delete next.bmeExtent;
+  }
+  if (lesion === 'fat_lesion') delete next.fatDeep;
+  return next;
+}

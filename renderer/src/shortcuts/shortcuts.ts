@@ -15,6 +15,7 @@ export type ShortcutAction =
   | 'overlay-structural'
   | 'overlay-off'
   | 'tool-distance'
+  | 'tool-mark-lesion'
   | 'reset-view'
   | 'study-next'
   | 'study-prev'
@@ -69,6 +70,12 @@ export const shortcuts: Shortcut[] = [
     description: 'Distance tool on/off (drag to measure)',
     where: 'reading',
   },
+  {
+    keys: ['m'],
+    action: 'tool-mark-lesion',
+    description: 'Mark-lesion tool on/off (click a quadrant: its grid cell toggles the chosen lesion)',
+    where: 'reading',
+  },
   { keys: ['r'], action: 'reset-view', description: 'Reset zoom, pan and window', where: 'reading' },
   { keys: ['n'], action: 'study-next', description: 'Next study', where: 'everywhere' },
   { keys: ['p'], action: 'study-prev', description: 'Previous study', where: 'everywhere' },
@@ -83,6 +90,8 @@ export const mouseBindings: { input: string; description: string }[] = [
   { input: 'Middle drag or Shift + left drag', description: 'Pan' },
   { input: 'Ctrl + wheel or Ctrl + left drag', description: 'Zoom' },
   { input: 'Left drag with the distance tool', description: 'Measure a distance in mm' },
+  { input: 'Left click with the mark-lesion tool', description: 'Toggle the lesion in that grid cell' },
+  { input: 'Drag a joint handle (form open)', description: 'Move a joint centre or turn its line' },
 ];
 
 /** The action bound to a key event, ignoring keys typed into form fields. */

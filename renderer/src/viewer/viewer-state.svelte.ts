@@ -22,6 +22,15 @@ import {
   type ViewSpec,
 } from './hanging-protocol';
 import { applyPreset, windowPresets, type WindowLevel } from './window-presets';
+import type { Joint, Quadrant } from '../../../electron/reading/pure';
+import {
+  estimateJointAxes,
+  onSlice,
+  quadrantAt,
+  quadrantCentre,
+  sliceIndexAt,
+  type JointAxes,
+} from './quadrants';
 
 export interface StackInView extends StackGeometry {
   range: { min: number; max: number; p1: number; p995: number };
@@ -30,6 +39,22 @@ export interface StackInView extends StackGeometry {
 export interface PanZoom {
   center: Vec3;
   mmPerPixel: number;
+}
+
+/** One grid cell (semicoronal slice x joint x quadrant), as the reading form and the views name it. */
+export interface GridPosition {
+  /** 0-based index in the semicoronal series (the reading grid's slice) */
+  slice: number;
+  joint: Joint;
+  quadrant: Quadrant;
+}
+
+/**
+ * A quadrant tinted on the semicoronal views at its slice: 'lesion' for a marked lesion,
+ * 'difference' where two readings disagree (compare view).
+ */
+export interface QuadrantHighlight extends GridPosition {
+  tone: 'lesion' | 'difference';
 }
 
 export interface Measurement {
@@ -55,12 +80,25 @@ export class ViewerState {
   layoutKey = $state(sijProtocol.defaultLayout);
   previousLayout = $state(sijProtocol.defaultLayout);
   activeView = $state<ViewId>('t1-native');
-  tool = $state<'crosshair' | 'distance'>('crosshair');
+  tool = $state<'crosshair' | 'distance' | 'mark-lesion'>('crosshair');
   measurement = $state<Measurement | null>(null);
   overlayTask = $state<TaskKey | null>(null);
   overlaySequences = $state<Record<Sequence, boolean>>({ t1: true, stir: true });
   overlayOpacity = $state(0.5);
   overlayThreshold = $state(0.3);
+  /** Joint centres and lines for the SPARCC quadrants; estimated when a stack arrives, then dragged. */
+  joints = $state<JointAxes | null>(null);
+  /** Quadrant boundaries and their handles are drawn while the reading form is open. */
+  showQuadrants = $state(false);
+  /** Quadrants tinted on the semicoronal views (reading form, compare view); replaced whole. */
+  quadrantHighlights = $state.raw<QuadrantHighlight[]>([]);
+  /** Called when the reader marks a lesion in a view with the mark-lesion tool (the form sets it). */
+  onMarkLesion: ((at: GridPosition) => void) | null = null;
+
+  /** The stack whose slices the reading grid counts: STIR (SPARCC is read on it), else T1. */
+  gridStack(): StackInView | null {
+    return this.stacks.stir ?? this.stacks.t1 ?? null;
+  }
 
   setStack(sequence: Sequence, stack: StackInView): void {
     this.stacks = { ...this.stacks, [sequence]: stack };
@@ -70,6 +108,40 @@ export class ViewerState {
       const centre = patientToVoxel(stack, stackCenter(stack));
       this.crosshair = voxelToPatient(stack, [centre[0], centre[1], Math.floor(stack.dims[2] / 2)]);
     }
+    if (!this.joints) this.joints = estimateJointAxes(stack);
+  }
+
+  /** Grid cell -> views: the crosshair goes to the quadrant's centre on that semicoronal slice. */
+  jumpTo(at: GridPosition): void {
+    const stack = this.gridStack();
+    if (!stack || !this.joints) return;
+    const plane = onSlice(stack, this.crosshair, at.slice);
+    this.crosshair = quadrantCentre(stack, this.joints, at.joint, at.quadrant, plane);
+    const native = this.protocol.views.find((v) => v.plane === 'native' && this.stacks[v.sequence] === stack);
+    if (native && this.view(this.activeView).plane !== 'native') this.activeView = native.id;
+  }
+
+  /**
+   * View -> grid: the mark-lesion tool at patient point p names the cell under it (nearest
+   * semicoronal slice, joint side, quadrant) and hands it to the form. Returns what it marked.
+   */
+  markLesion(p: Vec3): GridPosition | null {
+    const stack = this.gridStack();
+    this.crosshair = p;
+    if (!stack || !this.joints) return null;
+    const hit = quadrantAt(stack, this.joints, p);
+    if (!hit) return null;
+    const at = { slice: sliceIndexAt(stack, p), ...hit };
+    this.onMarkLesion?.(at);
+    return at;
+  }
+
+  /** The grid slice a semicoronal view shows (its own stack's nearest acquired slice). */
+  gridSliceOf(id: ViewId): number | null {
+    const spec = this.view(id);
+    const stack = this.stacks[spec.sequence];
+    const plane = this.planePoint(id);
+    return spec.plane === 'native' && stack && plane ? sliceIndexAt(stack, plane) : null;
   }
 
   view(id: ViewId): ViewSpec {
