@@ -7,7 +7,7 @@ import type { methods } from '../api/compare';
 import type { Person } from '../reading';
 import { BlindFirstError, createConsensus, importReadings, openComparison } from './compareStore';
 import type { LocalExam } from './match';
-import { PackageError, parseReadingPackage } from './package';
+import { PackageError, parsePackageBytes } from './package';
 
 type CompareMethods = typeof methods;
 export type CompareHandlers = {
@@ -41,13 +41,13 @@ export function compareHandlers(deps: CompareDeps): CompareHandlers {
       try {
         const packaged = [];
         for (const file of paths) {
-          let text: string;
+          let bytes: Uint8Array;
           try {
-            text = await readFile(file, 'utf8');
+            bytes = await readFile(file);
           } catch (err) {
             throw new ApiError('not_found', `Cannot read ${file}: ${(err as Error).message}`);
           }
-          packaged.push(...parseReadingPackage(text, file));
+          packaged.push(...parsePackageBytes(bytes, file));
         }
         return importReadings(deps.db, packaged, {
           importedBy: deps.reader(),

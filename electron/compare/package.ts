@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { importReadingJson, parseReading, READING_EXPORT_SCHEMA, type Reading } from '../reading';
+import { readReadingSr } from './srPackage';
 
 /**
  * A reading package is what another workstation exported: electron/reading's JSON export
@@ -40,21 +41,38 @@ export function parseReadingPackage(text: string, file: string): PackagedReading
     : [[value, file] as const];
   if (entries.length === 0) throw new PackageError(`${file}: the package holds no readings`);
   return entries.map(([v, source]) => {
-    let reading: Reading;
-    let deidentified = false;
     try {
       if (isExportEnvelope(v)) {
         const exported = importReadingJson(JSON.stringify(v), source);
-        reading = exported.reading;
-        deidentified = exported.deidentified;
-      } else reading = parseReading(v, source);
+        return packaged(exported.reading, source, exported.deidentified);
+      }
+      return packaged(parseReading(v, source), source, false);
     } catch (err) {
-      throw new PackageError((err as Error).message);
+      throw err instanceof PackageError ? err : new PackageError((err as Error).message);
     }
-    if (reading.status !== 'signed')
-      throw new PackageError(
-        `${source}: reading ${reading.readingId} v${reading.version} is a draft; only signed readings can be imported`,
-      );
-    return { reading, source, sha256: readingDigest(reading), deidentified };
   });
+}
+
+function packaged(reading: Reading, source: string, deidentified: boolean): PackagedReading {
+  if (reading.status !== 'signed')
+    throw new PackageError(
+      `${source}: reading ${reading.readingId} v${reading.version} is a draft; only signed readings can be imported`,
+    );
+  return { reading, source, sha256: readingDigest(reading), deidentified };
+}
+
+/** DICOM Part 10: 128-byte preamble, then "DICM". */
+function isDicomFile(bytes: Uint8Array): boolean {
+  return bytes.length > 132 && new TextDecoder().decode(bytes.subarray(128, 132)) === 'DICM';
+}
+
+/** Package bytes: a DICOM SR export or JSON text, told apart by the DICOM preamble. */
+export function parsePackageBytes(bytes: Uint8Array, file: string): PackagedReading[] {
+  if (!isDicomFile(bytes)) return parseReadingPackage(new TextDecoder().decode(bytes), file);
+  try {
+    const exported = readReadingSr(bytes, file);
+    return [packaged(exported.reading, file, exported.deidentified)];
+  } catch (err) {
+    throw err instanceof PackageError ? err : new PackageError((err as Error).message);
+  }
 }

@@ -9,6 +9,7 @@ export * from './export/scoreSummary';
 export * from './export/deidentify';
 export * from './export/jsonExport';
 export * from './export/sr';
+export * from './export/srCodes';
 export * from './report/keyImage';
 export * from './report/reportContent';
 export * from './report/html';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { scanPaths } from '../../dicom';
-import { importReadings, PackageError, parseReadingPackage, type LocalExam } from '../../compare';
+import { importReadings, PackageError, parsePackageBytes, type LocalExam } from '../../compare';
 import { openStore } from '../../store';
 import { localReaderProfile, personSchema, type Person } from '../../reading';
 import { UsageError, type CliCommand } from '../command';
@@ -34,10 +34,11 @@ export function localExamsFrom(values: Map<string, string>): LocalExam[] | null 
 
 export const command: CliCommand = {
   name: 'import-reading',
-  summary: 'import reading packages (sij-reading/1 JSON) from another workstation, matched to local exams',
+  summary:
+    'import reading packages (JSON export or DICOM SR) from another workstation, matched to local exams',
   usage:
-    'sij import-reading <package.json...> --db <store.db> [--exams <dicom folder>] [--reader <reader.json>] [--json]\n' +
-    '  Each package is one signed reading or an array of them. With --exams, each reading is matched to the\n' +
+    'sij import-reading <package.json|reading-sr.dcm...> --db <store.db> [--exams <dicom folder>] [--reader <reader.json>] [--json]\n' +
+    '  Each JSON package is one signed reading or an array of them; an SR is one reading (sij report --sr). With --exams, each reading is matched to the\n' +
     '  local study and series by UID; a reading whose exam is absent is kept and flagged.',
   async run(argv) {
     const { values, booleans, positional } = parseFlags(argv, ['--db', '--exams', '--reader'], ['--json']);
@@ -45,14 +46,14 @@ export const command: CliCommand = {
     if (!dbFile) throw new UsageError('--db <store.db> is required');
     if (positional.length === 0) throw new UsageError('give at least one package file');
     const packaged = positional.flatMap((file) => {
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = readFileSync(file, 'utf8');
+        bytes = readFileSync(file);
       } catch (err) {
         throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
       }
       try {
-        return parseReadingPackage(text, file);
+        return parsePackageBytes(bytes, file);
       } catch (err) {
         if (err instanceof PackageError) throw new UsageError(err.message);
         throw err;

@@ -3,6 +3,7 @@ import dcmjs from 'dcmjs';
 import { LESION_TYPES, QUADRANTS, JOINTS, type LesionType } from '../grid';
 import { JUDGEMENT_KEYS, MODEL_TASK_KEYS, suggestionFor, type Reading } from '../schema';
 import { deidentifiedUid } from './deidentify';
+import { exportReadingJson } from './jsonExport';
 import { scoreSummary } from './scoreSummary';
 import { CODES, JUDGEMENT_CODES, LESION_CODE_VALUES, REASON_CODES, sij, type Code } from './srCodes';
 import { LESION_LABELS, QUADRANT_LABELS } from '../labels';
@@ -302,6 +303,20 @@ export function buildReadingSr(reading: Reading, opts: SrOptions): Buffer {
       container('CONTAINS', CODES.scores, scoreItems(r)),
       container('CONTAINS', CODES.lesionGrid, gridItems(r)),
       ...modelItems(r),
+      // The coded items above are what PACS and other SR readers understand; they cannot hold the
+      // whole reading (grid flags, joint heights, windows, context), so the SR also carries the JSON
+      // export itself: another SIJ Reader imports it losslessly and checks it against the codes.
+      text(
+        'CONTAINS',
+        CODES.readingDocument,
+        JSON.stringify(
+          exportReadingJson(r, {
+            exportedAt: opts.exportedAt,
+            softwareVersion: opts.softwareVersion,
+            deidentified: salt !== undefined,
+          }),
+        ),
+      ),
     ].filter((i) => !(i.ValueType === 'CONTAINER' && (i.ContentSequence as Item[]).length === 0)),
   };
   const { DicomMetaDictionary, DicomDict } = dcmjs.data;

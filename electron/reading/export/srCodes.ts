@@ -64,6 +64,7 @@ export const CODES = {
   lesionGrid: sij('LESION-GRID', 'Lesion grid'),
   disclaimer: sij('disclaimer', 'Model disclaimer'),
   notForClinicalUse: sij('NOT-CLINICAL', 'Not for clinical use'),
+  readingDocument: sij('READING-DOC', 'Reading document (sij-reading-export/1 JSON)'),
   scoreUnit: { CodeValue: '{score}', CodingSchemeDesignator: 'UCUM', CodeMeaning: 'score' },
   probabilityUnit: { CodeValue: '1', CodingSchemeDesignator: 'UCUM', CodeMeaning: 'no units' },
 } satisfies Record<string, Code>;
