@@ -140,7 +140,21 @@ export type ConsensusResult = z.infer<typeof consensusResultSchema>;
 
 const studyUid = z.string().min(1).max(64);
 
+export const studyCompareStatusSchema = z.object({
+  studyInstanceUid: z.string(),
+  signedReadings: z.number().int(),
+  readers: z.array(z.string()),
+  mode: z.enum(viewModes).nullable(),
+  blocker: z.string().nullable(),
+});
+export type StudyCompareStatus = z.infer<typeof studyCompareStatusSchema>;
+
 export const methods = {
+  'compare.studies': method(
+    z.object({}).strict(),
+    z.array(studyCompareStatusSchema),
+    'Studies with signed readings: how many, by whom, and whether the local reader may compare them (blind first).',
+  ),
   'compare.importPackages': method(
     z.object({ paths: z.array(z.string().min(1)).min(1).max(1000) }).strict(),
     z.array(importOutcomeSchema),

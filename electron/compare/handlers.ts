@@ -7,6 +7,7 @@ import type { methods } from '../api/compare';
 import type { Person } from '../reading';
 import { BlindFirstError, createConsensus, importReadings, openComparison } from './compareStore';
 import type { LocalExam } from './match';
+import { compareOverview } from './overview';
 import { PackageError, parsePackageBytes } from './package';
 
 type CompareMethods = typeof methods;
@@ -37,6 +38,9 @@ export function compareHandlers(deps: CompareDeps): CompareHandlers {
   const now = deps.now ?? (() => new Date().toISOString());
   const newReadingId = deps.newReadingId ?? (() => `consensus-${randomUUID()}`);
   return {
+    async 'compare.studies'() {
+      return compareOverview(deps.db, deps.reader());
+    },
     async 'compare.importPackages'({ paths }) {
       try {
         const packaged = [];

@@ -7,4 +7,5 @@ export * from './blindFirst';
 export * from './consensus';
 export * from './compareStore';
 export * from './studyExport';
+export * from './overview';
 export * from './handlers';

@@ -73,7 +73,26 @@ describe('compare API handlers', () => {
       'r-Cleo:imported:matched',
     ]);
 
+    // Ada has no reading yet: she may only open it as an adjudicator (the worklist asks her first)
+    expect(await call(h, 'compare.studies', {})).toEqual([
+      {
+        studyInstanceUid: uid,
+        signedReadings: 2,
+        readers: ['Ben', 'Cleo'],
+        mode: 'adjudicator',
+        blocker: null,
+      },
+    ]);
     createReading(db, newReading({ readingId: 'r-ada', exam, author: ada, at: at(10), blinded: false }), ada);
+    expect(await call(h, 'compare.studies', {})).toEqual([
+      {
+        studyInstanceUid: uid,
+        signedReadings: 2,
+        readers: ['Ben', 'Cleo'],
+        mode: null,
+        blocker: "Ada's reading of this study is not signed yet: sign it before seeing others' readings",
+      },
+    ]);
     const refused = call(h, 'compare.open', { studyInstanceUid: uid, mode: 'reader' });
     await expect(refused).rejects.toBeInstanceOf(ApiError);
     await expect(refused).rejects.toMatchObject({
@@ -87,6 +106,9 @@ describe('compare API handlers', () => {
       return r;
     });
     signReadingVersion(db, 'r-ada', ada, at(12));
+    expect(await call(h, 'compare.studies', {})).toMatchObject([
+      { signedReadings: 3, readers: ['Ada', 'Ben', 'Cleo'], mode: 'reader', blocker: null },
+    ]);
     const c = await call(h, 'compare.open', { studyInstanceUid: uid, mode: 'reader' });
     expect(c.readers.map((r) => r.label)).toEqual(['Ada', 'Ben', 'Cleo']);
     expect(c.judgements.find((j) => j.key === 'asas_bme')!.readersAgree).toBe(false);
