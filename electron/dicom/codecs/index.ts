@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { TransferSyntax } from '../tags';
 import type { PixelFormat } from '../types';
+import { decodeJpegDct, jpegPrecision } from './jpeg-dct';
 import { decodeRle } from './rle';
 import { runWasm, wasmDecoder } from './wasm';
 
@@ -59,10 +60,6 @@ const DECODABLE = new Set<string>([
 export function undecodableReason(pixel: PixelFormat): string | undefined {
   const syntax = pixel.transferSyntax;
   if (!DECODABLE.has(syntax)) return `${transferSyntaxName(syntax)} (${syntax}) is not supported`;
-  const jpegDct = syntax === TransferSyntax.JpegBaseline || syntax === TransferSyntax.JpegExtended;
-  if (jpegDct && pixel.bitsStored > 8) {
-    return `12-bit ${transferSyntaxName(syntax)} is not supported (the bundled libjpeg-turbo decodes 8-bit only)`;
-  }
   const native = !isEncapsulated(syntax);
   const nativeYbr = ['YBR_FULL', 'YBR_FULL_422'];
   if (native && pixel.photometric.startsWith('YBR') && !nativeYbr.includes(pixel.photometric)) {
@@ -89,6 +86,30 @@ function jpegLossless(encoded: Uint8Array, pixel: PixelFormat): DecodedFrame {
     bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength),
     bitsAllocated: bytesOut * 8,
     samples: pixel.samplesPerPixel,
+  };
+}
+
+/**
+ * 12-bit sequential DCT (process 4): libjpeg-turbo's wasm build is 8-bit only, so our own
+ * decoder takes these. DICOM uses 12-bit lossy JPEG for greyscale images only.
+ */
+function jpeg12(encoded: Uint8Array, pixel: PixelFormat): DecodedFrame {
+  const image = decodeJpegDct(encoded);
+  if (image.components.length !== 1) {
+    throw new UnsupportedEncodingError(
+      `12-bit JPEG with ${image.components.length} components is not supported (greyscale only)`,
+    );
+  }
+  if (image.width !== pixel.columns || image.height !== pixel.rows) {
+    throw new Error(
+      `JPEG stream is ${image.width}x${image.height} but the header says ${pixel.columns}x${pixel.rows}`,
+    );
+  }
+  const samples = image.components[0].samples;
+  return {
+    bytes: new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength),
+    bitsAllocated: 16,
+    samples: 1,
   };
 }
 
@@ -124,7 +145,7 @@ export async function decodeEncapsulated(encoded: Uint8Array, pixel: PixelFormat
       return jpegLossless(encoded, pixel);
     case TransferSyntax.JpegBaseline:
     case TransferSyntax.JpegExtended:
-      if (pixel.bitsStored > 8) throw new UnsupportedEncodingError(undecodableReason(pixel));
+      if (jpegPrecision(encoded) === 12) return jpeg12(encoded, pixel);
       return wasm(
         '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
         'JPEGDecoder',

@@ -37,6 +37,15 @@ const signed16: SeriesSpec = {
   signed: true,
   pixel: (i, j, k) => pattern(i, j, k) - 2000,
 };
+/** MR-like: smooth anatomy plus fine texture, odd size so the last blocks are partial. */
+const smooth12: SeriesSpec = {
+  ...base,
+  seriesUid: `${STUDY}.4`,
+  rows: 53,
+  columns: 77,
+  bitsStored: 12,
+  pixel: (i, j) => Math.round(2000 + 1500 * Math.sin(i / 9) * Math.cos(j / 7)) + ((i * j) % 23),
+};
 const unsigned8: SeriesSpec = {
   ...base,
   seriesUid: `${STUDY}.3`,
@@ -53,6 +62,12 @@ interface Variant {
   /** tool that decompresses a lossy variant for the independent expectation */
   decode?: string[];
   native?: { syntax: string; part10?: boolean };
+  /**
+   * Largest |ours - reference| allowed. Only for 12-bit lossy JPEG, which our own decoder reads
+   * with an exact IDCT while dcmtk uses libjpeg's fixed-point one: IEEE 1180 lets each be 1 off
+   * the exact transform, so 2 out of 4095; the mean difference must stay near 0.
+   */
+  tolerance?: number;
 }
 
 const variants: Variant[] = [
@@ -139,6 +154,29 @@ const variants: Variant[] = [
     encode: ['dcmcjpeg', '+ee'],
     decode: ['dcmdjpeg'],
   },
+  {
+    name: 'jpeg-extended-12bit',
+    spec: smooth12,
+    syntax: TransferSyntax.JpegExtended,
+    encode: ['dcmcjpeg', '+ee'],
+    decode: ['dcmdjpeg'],
+    tolerance: 2,
+  },
+  {
+    name: 'jpeg-extended-12bit-q100',
+    spec: smooth12,
+    syntax: TransferSyntax.JpegExtended,
+    encode: ['dcmcjpeg', '+ee', '+q', '100'],
+    decode: ['dcmdjpeg'],
+    tolerance: 2,
+  },
+  {
+    name: 'jpeg-baseline-from-12bit',
+    spec: smooth12,
+    syntax: TransferSyntax.JpegBaseline,
+    encode: ['dcmcjpeg', '+eb'],
+    decode: ['dcmdjpeg'],
+  },
   { name: 'jpeg-ls-lossless', spec: unsigned12, syntax: TransferSyntax.JpegLsLossless, encode: ['dcmcjpls'] },
   { name: 'jpeg-ls-signed', spec: signed16, syntax: TransferSyntax.JpegLsLossless, encode: ['dcmcjpls'] },
   {
@@ -183,7 +221,7 @@ function expectedPattern(spec: SeriesSpec): number[] {
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'sij-syntax-'));
   const sources = new Map<SeriesSpec, string>();
-  for (const spec of [unsigned12, signed16, unsigned8]) {
+  for (const spec of [unsigned12, signed16, unsigned8, smooth12]) {
     sources.set(spec, writeSeries(path.join(dir, `src-${spec.seriesUid}`), spec)[0]);
   }
   const decompressed: { name: string; file: string }[] = [];
@@ -224,8 +262,18 @@ describe('transfer syntaxes', () => {
       const volume = await loadStackVolume(stack);
       const expected = v.decode ? lossyExpected.get(v.name)! : expectedPattern(v.spec);
       expect(expected).toHaveLength(volume.data.length);
-      const mismatches = expected.filter((e, i) => volume.data[i] !== e).length;
-      expect(mismatches).toBe(0);
+      if (v.tolerance === undefined) {
+        const mismatches = expected.filter((e, i) => volume.data[i] !== e).length;
+        expect(mismatches).toBe(0);
+      } else {
+        const differences = expected.map((e, i) => volume.data[i] - e);
+        const worst = Math.max(...differences.map(Math.abs));
+        const mean = differences.reduce((a, b) => a + b, 0) / differences.length;
+        expect(worst).toBeLessThanOrEqual(v.tolerance);
+        expect(Math.abs(mean)).toBeLessThan(0.05);
+        // Most samples agree exactly: the two IDCTs round differently only near half-integers.
+        expect(differences.filter((d) => d !== 0).length / differences.length).toBeLessThan(0.1);
+      }
       if (v.decode) {
         // The lossy variant really is lossy: it must differ from the original somewhere.
         const original = expectedPattern(v.spec);
@@ -233,15 +281,4 @@ describe('transfer syntaxes', () => {
       }
     },
   );
-
-  it('reports 12-bit JPEG extended as a per-file problem instead of failing', () => {
-    const out = path.join(dir, 'ext12.dcm');
-    const src = writeSeries(path.join(dir, 'ext12-src'), { ...unsigned12, seriesUid: `${STUDY}.9` })[0];
-    execFileSync('dcmcjpeg', ['+ee', src, out], { stdio: 'pipe' });
-    const scan = scanPaths([out]);
-    expect(scan.studies).toEqual([]);
-    expect(scan.files.skipped).toEqual([
-      { path: out, reason: expect.stringMatching(/12-bit JPEG extended is not supported/) },
-    ]);
-  });
 });

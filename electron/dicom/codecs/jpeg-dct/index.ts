@@ -1,0 +1,1 @@
+export { decodeJpegDct, jpegPrecision, type JpegImage } from './decode';
