@@ -1,4 +1,5 @@
 import type { ComparisonPayload } from '../../../electron/api/compare';
+import type { GridPosition, QuadrantHighlight } from '../viewer/viewer-state.svelte';
 
 /** Short marks for the grid, as readers write them on a SPARCC sheet. */
 export const FEATURE_MARKS: Record<string, string> = {
@@ -76,3 +77,41 @@ export function scoreText(v: number | null, slices: number[] | null): string {
   if (v === null || slices === null) return 'window not set';
   return `${v} (slices ${Math.min(...slices) + 1}-${Math.max(...slices) + 1})`;
 }
+
+/**
+ * The quadrants to tint on the semicoronal images: where readers differ ('difference'), and where
+ * every reader marked the same ('lesion'), so the eye goes to the disagreement against its context.
+ */
+export function gridHighlights(c: ComparisonPayload): QuadrantHighlight[] {
+  return c.grid
+    .filter((g) => g.features.length > 0)
+    .map((g) => ({
+      slice: g.slice,
+      joint: g.joint,
+      quadrant: g.quadrant,
+      tone: g.differs ? ('difference' as const) : ('lesion' as const),
+    }));
+}
+
+/** Where a click on a grid row goes: its first differing quadrant, else its first marked one. */
+export function rowTarget(c: ComparisonPayload, slice: number): GridPosition | null {
+  const cells = c.grid.filter((g) => g.slice === slice && g.features.length > 0);
+  const g = cells.find((x) => x.differs) ?? cells[0];
+  return g ? { slice, joint: g.joint, quadrant: g.quadrant } : null;
+}
+
+/** "Ada vs Ben: 2 grid positions differ; judgements: ASAS positive MRI" for the pairwise table. */
+export function pairText(p: ComparisonPayload['pairs'][number]): string {
+  const cells = `${p.cellsDiffering} grid position${p.cellsDiffering === 1 ? '' : 's'} differ${p.cellsDiffering === 1 ? 's' : ''}`;
+  const judgements = p.judgementsDiffering.length
+    ? `judgements differ: ${p.judgementsDiffering.map((k) => SHORT_JUDGEMENTS[k]).join(', ')}`
+    : 'judgements agree';
+  return `${p.a} vs ${p.b}: ${cells}; ${judgements}`;
+}
+
+export const SHORT_JUDGEMENTS: Record<string, string> = {
+  active_inflammation: 'active inflammation',
+  asas_bme: 'ASAS positive MRI',
+  structural: 'structural',
+  overall_axspa: 'overall axSpA',
+};

@@ -5,7 +5,13 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { comparisonSchema } from '../../../electron/api/compare';
 import { compareReadings } from '../../../electron/compare';
-import { gridRows, judgementText } from '../../../renderer/src/compare/compare-view';
+import {
+  gridHighlights,
+  gridRows,
+  judgementText,
+  pairText,
+  rowTarget,
+} from '../../../renderer/src/compare/compare-view';
 import { ada, ben, examRef, modelOutput, signedReading } from './fixtures';
 
 // Ada: BME right lower ilium slices 2-3 (slice 3 deep); Ben: BME right lower ilium slice 2 only,
@@ -68,9 +74,34 @@ describe('compare view model', () => {
     expect(rows[0].cells.filter((c) => c.byReader.some((m) => m.length > 0))).toHaveLength(1);
   });
 
+  it('tints the differing quadrant as a difference and the agreed one as a lesion', () => {
+    // slice 2: both marked BME right lower ilium (agree); slice 3: only Ada (differs)
+    expect(gridHighlights(payload)).toEqual([
+      { slice: 2, joint: 'right', quadrant: 'lower_ilium', tone: 'lesion' },
+      { slice: 3, joint: 'right', quadrant: 'lower_ilium', tone: 'difference' },
+    ]);
+    expect(rowTarget(payload, 3)).toEqual({ slice: 3, joint: 'right', quadrant: 'lower_ilium' });
+    expect(rowTarget(payload, 9)).toBeNull();
+  });
+
+  it('summarises each pair in words', () => {
+    // Ada vs Ben: slice 3 right lower ilium differs (one position); active inflammation and overall differ
+    expect(payload.pairs.map(pairText)).toEqual([
+      'Ada vs Ben: 1 grid position differs; judgements differ: active inflammation, overall axSpA',
+    ]);
+  });
+
   it('says what the model did to each answer', () => {
     const active = payload.judgements.find((j) => j.key === 'active_inflammation')!;
     expect(active.readers.map(judgementText)).toEqual(['yes (3/4)', 'no (3/4) overrode model']);
+  });
+});
+
+describe('CompareScreen.svelte', () => {
+  it('compiles without warnings for the browser', () => {
+    const file = path.resolve(import.meta.dirname, '../../../renderer/src/compare/CompareScreen.svelte');
+    const out = compile(readFileSync(file, 'utf8'), { filename: file, generate: 'client' });
+    expect(out.warnings.map((w) => w.message)).toEqual([]);
   });
 });
 
@@ -96,6 +127,8 @@ describe('CompareView.svelte', () => {
       expect(body).toContain('Ben: Active inflammatory changes indicative of axSpA — model yes, reader no');
       expect(body).toContain('1 of 2 slices differ');
       expect(body).toContain('data-testid="start-consensus"');
+      expect(body).toContain('data-testid="differing-cell-3-2"');
+      expect(body).toContain('Ada vs Ben: 1 grid position differs');
     } finally {
       rmSync(tmp, { force: true });
     }
