@@ -16,6 +16,7 @@ export type ShortcutAction =
   | 'overlay-off'
   | 'tool-distance'
   | 'tool-mark-lesion'
+  | 'focus-reading'
   | 'reset-view'
   | 'study-next'
   | 'study-prev'
@@ -74,6 +75,12 @@ export const shortcuts: Shortcut[] = [
     keys: ['m'],
     action: 'tool-mark-lesion',
     description: 'Mark-lesion tool on/off (click a quadrant: its grid cell toggles the chosen lesion)',
+    where: 'reading',
+  },
+  {
+    keys: ['g'],
+    action: 'focus-reading',
+    description: 'Go to the reading form (then J/K, Y/N, 0-4, A accept, O override)',
     where: 'reading',
   },
   { keys: ['r'], action: 'reset-view', description: 'Reset zoom, pan and window', where: 'reading' },

@@ -1,0 +1,286 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDispatcher } from '../../../electron/api';
+import { startLoopbackHost, type LoopbackHost } from '../../../electron/host';
+import { createRuntime, rendererDist } from '../../../electron/services';
+import { openBrowser, type Browser } from '../ui/chromium';
+import { ensurePhantom, ensureRendererBuilt, repoRoot } from '../ui/fixtures';
+
+/**
+ * The structured reading end to end, in Chromium over the loopback host: a generated exam's truth
+ * grid is entered through the form (grid clicks and one mark in a view), the SPARCC the form shows
+ * is checked against sparcc_reference.py (READING.md's rule in Python, no shared code), the global
+ * part is done with the keyboard only (accept one suggestion, override another with a reason code
+ * and words), the reading is signed and exported, and the PDF and SR are read back with
+ * pdftotext and dsrdump.
+ */
+
+const MODEL = path.join(repoRoot, 'test', 'fixtures', 'models', 'random-small');
+const OUT = path.join(repoRoot, 'test-output', 'e2e-reading');
+const READER = { id: 'u-e2e', name: 'Dr. Erin Endtoend', qualification: 'Consultant radiologist' };
+const OVERRIDE_TEXT = 'posterior lower iliac pattern, athlete';
+
+type Vec3 = [number, number, number];
+type Joint = 'left' | 'right';
+type Quadrant = 'upper_ilium' | 'lower_ilium' | 'upper_sacrum' | 'lower_sacrum';
+interface TruthCell {
+  slice: number;
+  joint: Joint;
+  quadrant: Quadrant;
+  lesions: string[];
+  bmeIntense?: boolean;
+  bmeDeep?: boolean;
+  fatDeep?: boolean;
+}
+interface Truth {
+  studyInstanceUid: string;
+  grid: TruthCell[];
+  seriesDetails: { stir: { affine: number[]; spacing: Vec3 } };
+}
+
+let host: LoopbackHost;
+let browser: Browser;
+let page: Page;
+let exam: string;
+let truth: Truth;
+let dataDir: string;
+let closeRuntime: () => Promise<void>;
+
+const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
+const cellId = (c: { slice: number; joint: string; quadrant: string }) =>
+  `cell-${c.slice}-${c.joint}-${c.quadrant}`;
+const pressed = (c: TruthCell) => page.getByTestId(cellId(c)).getAttribute('aria-pressed');
+
+function hook<T>(fn: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate(
+    ([name, a]) => {
+      const h = (window as unknown as { __sijViewer: Record<string, (...x: unknown[]) => unknown> })
+        .__sijViewer;
+      return h[name as string](...(a as unknown[])) as T;
+    },
+    [fn, args] as const,
+  );
+}
+
+const blur = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  // axspa_active, seed 3: BME of the left joint on 7 slices (more than the 6-slice window), some
+  // intense, some deep, and a fat lesion: checked below, not assumed.
+  exam = ensurePhantom(path.join(OUT, 'exam-seed3'), 3, ['--findings', 'case=axspa_active']);
+  truth = JSON.parse(readFileSync(path.join(exam, 'truth.json'), 'utf8')) as Truth;
+  ensureRendererBuilt();
+  dataDir = mkdtempSync(path.join(tmpdir(), 'sij-e2e-reading-'));
+  writeFileSync(path.join(dataDir, 'reader.json'), JSON.stringify(READER));
+  const runtime = await createRuntime({ dataDir, transport: 'loopback', model: { model: MODEL } });
+  closeRuntime = runtime.close;
+  // Import and run the model through the same API the page uses, so the reading opens pre-filled.
+  await runtime.services.handlers['studies.import']({ paths: [exam] });
+  await runtime.services.handlers['inference.run']({ studyInstanceUid: truth.studyInstanceUid });
+  host = await startLoopbackHost({
+    dispatch: createDispatcher(runtime.services.handlers),
+    subscribe: (l) => runtime.services.bus.subscribe(l),
+    staticRoot: rendererDist,
+  });
+  browser = await openBrowser();
+  page = browser.page;
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await closeRuntime?.();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('structured reading in Chromium over the loopback host', () => {
+  it('the exam has what the test needs: BME on several slices, intense and deep cells', () => {
+    const bme = truth.grid.filter((c) => c.lesions.includes('bme'));
+    expect(new Set(bme.map((c) => c.slice)).size).toBeGreaterThan(6);
+    expect(bme.some((c) => c.bmeIntense)).toBe(true);
+    expect(bme.some((c) => c.bmeDeep)).toBe(true);
+  });
+
+  it('opens the study with the form, quadrant boundaries drawn on both semicoronal views', async () => {
+    await page.goto(host.url);
+    await page.getByTestId('study-row').first().dblclick();
+    await page.waitForFunction(
+      () => (window as unknown as { __sijViewer?: { ready(): boolean } }).__sijViewer?.ready(),
+      null,
+      { timeout: 60_000 },
+    );
+    await page.getByTestId('computed-scores').waitFor({ timeout: 30_000 });
+    for (const view of ['t1-native', 'stir-native'])
+      for (const joint of ['left', 'right']) {
+        await page.getByTestId(`joint-centre-${joint}-${view}`).waitFor();
+        expect(await page.getByTestId(`quadrants-${view}`).locator('line.boundary').count()).toBe(4);
+      }
+    expect(await page.getByTestId('suggestion-asas_bme').textContent()).toContain('Model suggests');
+    await shot('01-opened');
+  });
+
+  it('fills the grid from truth.json by grid clicks; each click moves the views to that cell', async () => {
+    const markInView = truth.grid.find((c) => c.lesions.includes('bme') && c.bmeDeep)!;
+    let checkedJump = 0;
+    for (const lesion of [...new Set(truth.grid.flatMap((c) => c.lesions))]) {
+      await page.selectOption('[data-testid=lesion-type]', lesion);
+      for (const cell of truth.grid.filter((c) => c.lesions.includes(lesion))) {
+        if (cell === markInView && lesion === 'bme') continue;
+        await page.getByTestId(cellId(cell)).click();
+        await expect.poll(() => pressed(cell)).toBe('true');
+        if (checkedJump++ < 3) {
+          // The crosshair is in the clicked quadrant, on the clicked slice: the STIR view shows the
+          // plane of the truth's slice (its position from the phantom's own affine).
+          const at = await hook<{ slice: number; joint: string; quadrant: string }>('cellAtCrosshair');
+          expect(at).toEqual({ slice: cell.slice, joint: cell.joint, quadrant: cell.quadrant });
+          const a = truth.seriesDetails.stir.affine;
+          const plane = await hook<Vec3>('planePoint', 'stir-native');
+          const normal = await hook<{ normal: Vec3 }>('frame', 'stir-native').then((f) => f.normal);
+          const slicePos: Vec3 = [
+            a[2] * cell.slice + a[3],
+            a[6] * cell.slice + a[7],
+            a[10] * cell.slice + a[11],
+          ];
+          const off = [0, 1, 2].reduce((s, d) => s + (plane[d] - slicePos[d]) * normal[d], 0);
+          expect(Math.abs(off)).toBeLessThan(1e-3);
+        }
+        const flags = (['bmeIntense', 'bmeDeep', 'fatDeep'] as const).filter(
+          (f) => cell[f] && (f === 'fatDeep' ? lesion === 'fat_lesion' : lesion === 'bme'),
+        );
+        for (const f of flags) {
+          const button = page.getByTestId(`flag-${cell.slice}-${cell.joint}-${cell.quadrant}-${f}`);
+          await button.click();
+          await expect.poll(() => button.getAttribute('class')).toContain('set');
+        }
+      }
+    }
+    await shot('02-grid-filled');
+  });
+
+  it('marks one BME cell in the STIR view with the mark-lesion tool (m): the grid cell fills', async () => {
+    const cell = truth.grid.find((c) => c.lesions.includes('bme') && c.bmeDeep)!;
+    await page.selectOption('[data-testid=lesion-type]', 'bme');
+    expect(await pressed(cell)).toBe('false');
+    await blur();
+    await page.keyboard.press('m');
+    expect(await hook<string>('tool')).toBe('mark-lesion');
+    const box = (await page.getByTestId('view-stir-native').boundingBox())!;
+    await page.mouse.move(box.x + 8, box.y + 8);
+    for (let n = 0; n < 40; n++) {
+      const shown = await hook<number>('gridSlice', 'stir-native');
+      if (shown === cell.slice) break;
+      await page.mouse.wheel(0, shown < cell.slice ? 100 : -100);
+    }
+    expect(await hook<number>('gridSlice', 'stir-native')).toBe(cell.slice);
+    const point = await hook<Vec3>('quadrantPoint', 'stir-native', cell.joint, cell.quadrant);
+    const [x, y] = await hook<[number, number]>('screenOf', 'stir-native', point);
+    await page.mouse.click(x, y);
+    await expect.poll(() => pressed(cell)).toBe('true');
+    await page.getByTestId(`flag-${cell.slice}-${cell.joint}-${cell.quadrant}-bmeDeep`).click();
+    await page.keyboard.press('m');
+    expect(await hook<string>('tool')).toBe('crosshair');
+    // The marked cells of this slice are tinted on the view.
+    expect(await page.getByTestId(`tint-${cell.joint}-${cell.quadrant}`).count()).toBeGreaterThan(0);
+    await page.getByTestId('view-stir-native').screenshot({ path: path.join(OUT, '03-stir-marked.png') });
+  });
+
+  it('shows the SPARCC that READING.md’s rule gives for the truth grid (independent Python)', async () => {
+    const reference = JSON.parse(
+      execFileSync(
+        'python3',
+        [path.join(import.meta.dirname, 'sparcc_reference.py'), path.join(exam, 'truth.json')],
+        {
+          encoding: 'utf8',
+        },
+      ),
+    ) as { first: number; score: number };
+    expect(reference.score).toBeGreaterThan(8);
+    await page.getByTestId('sparcc-first').fill(String(reference.first + 1));
+    await page.getByTestId('sparcc-first').press('Tab');
+    await expect.poll(() => page.getByTestId('sparcc-score').textContent()).toBe(`${reference.score} / 72`);
+  });
+
+  it('completes the global part with the keyboard only: accept, override with reason, confidences', async () => {
+    await blur();
+    await page.keyboard.press('g');
+    expect(await focused()).toBe('reading-panel');
+    // 1 active inflammation: accept the model, confidence 3
+    await page.keyboard.press('a');
+    await page.keyboard.press('3');
+    await expect
+      .poll(() => page.getByTestId('suggestion-active_inflammation').textContent())
+      .toContain('accepted');
+    // 2 ASAS: override with a reason code (typed into the select) and words, Enter confirms
+    await page.keyboard.press('j');
+    await page.keyboard.press('o');
+    expect(await focused()).toBe('reason-asas_bme');
+    await page.keyboard.press('m'); // "Mimic"
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('reason-text-asas_bme');
+    await page.keyboard.type(OVERRIDE_TEXT);
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('suggestion-asas_bme').textContent())
+      .toContain(`overridden: Mimic – ${OVERRIDE_TEXT}`);
+    expect(await focused()).toBe('reading-panel');
+    await page.keyboard.press('2');
+    // 3 structural: accept, 4; 4 overall: yes, 3
+    await page.keyboard.press('j');
+    await page.keyboard.press('a');
+    await page.keyboard.press('4');
+    await page.keyboard.press('j');
+    await page.keyboard.press('y');
+    await page.keyboard.press('3');
+    // Still on the reading view (N, Y, digits did not act as view shortcuts) and ready to sign.
+    await expect.poll(() => page.getByTestId('sign').isEnabled()).toBe(true);
+    expect(await page.getByTestId('view-stir-native').count()).toBe(1);
+    await shot('04-global-keyboard');
+  });
+
+  it('signs, exports with `sij report`, and the PDF and SR carry what was entered', async () => {
+    await page.getByTestId('sign').click();
+    await expect.poll(() => page.textContent('[data-testid=reading-panel] .meta')).toContain('signed by');
+    await shot('05-signed');
+    const sparcc = (await page.getByTestId('sparcc-score').textContent())!.split(' ')[0];
+    const pdf = path.join(OUT, 'reading.pdf');
+    const sr = path.join(OUT, 'reading-sr.dcm');
+    execFileSync(
+      'node',
+      [
+        'bin/sij.mjs',
+        'report',
+        truth.studyInstanceUid,
+        '--pdf',
+        pdf,
+        '--sr',
+        sr,
+        '--data-dir',
+        dataDir,
+        '--images',
+        exam,
+      ],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain(OVERRIDE_TEXT);
+    expect(text).toContain(`Electronically signed by ${READER.name}`);
+    expect(text).toMatch(new RegExp(`SPARCC SIJ inflammation ${sparcc} / 72`));
+    expect(text).toContain('random-small 0.1.0');
+    const tree = execFileSync('dsrdump', ['+Pl', sr], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    expect(tree).toContain(`<has properties TEXT:(,,"Override reason text")="${OVERRIDE_TEXT}">`);
+    expect(tree).toContain('<has properties CODE:(,,"Override reason")=(mimic,99SIJR,"Mimic")>');
+    expect(tree).toContain('<has obs context PNAME:(,,"Person Observer Name")="Endtoend^Erin^^Dr.">');
+    expect(tree).toContain(`<contains NUM:(,,"SPARCC SIJ inflammation score")="${sparcc}"`);
+    expect(tree).toContain('"Device Observer Model Name")="random-small 0.1.0 sha256:');
+    execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(OUT, 'report-page')]);
+  });
+});
