@@ -32,6 +32,37 @@ function deleteLayer(layer: Layer): void {
   layer.plane.delete();
 }
 
+/**
+ * Black to white over the window, fully opaque. Without explicit functions vtk rebuilds and
+ * uploads a default colour and opacity texture on every slice change; these stay cached.
+ */
+function greyscaleLookup(): { ctf: vtkColorTransferFunction; pwf: vtkPiecewiseFunction } {
+  const ctf = vtkColorTransferFunction.newInstance();
+  ctf.addRGBPoint(0, 0, 0, 0);
+  ctf.addRGBPoint(1, 1, 1, 1);
+  const pwf = vtkPiecewiseFunction.newInstance();
+  pwf.addPoint(0, 1);
+  pwf.addPoint(1, 1);
+  return { ctf, pwf };
+}
+
+/** Heat colours from `lower` to `top`, transparent below `lower`. */
+function heatScale(
+  ctf: vtkColorTransferFunction,
+  pwf: vtkPiecewiseFunction,
+  lower: number,
+  top: number,
+): void {
+  ctf.removeAllPoints();
+  for (const stop of heatColormap) ctf.addRGBPoint(lower + stop.x * (top - lower), ...stop.rgb);
+  pwf.removeAllPoints();
+  const edge = Math.max((top - lower) * 1e-3, 1e-9);
+  pwf.addPoint(Math.min(0, lower - 2 * edge), 0);
+  pwf.addPoint(lower - edge, 0);
+  pwf.addPoint(lower, 1);
+  pwf.addPoint(top, 1);
+}
+
 /** The overlay lies this far in front of the image plane so the two never z-fight. */
 const OVERLAY_LIFT_MM = 0.05;
 
@@ -42,15 +73,21 @@ const OVERLAY_LIFT_MM = 0.05;
 export class SliceView {
   private readonly renderer: vtkRenderer;
   private readonly image: Layer;
-  private overlay: (Layer & { ctf: vtkColorTransferFunction; pwf: vtkPiecewiseFunction }) | null = null;
+  private readonly grey = greyscaleLookup();
+  private overlay:
+    | (Layer & { ctf: vtkColorTransferFunction; pwf: vtkPiecewiseFunction; top: number; lower: number })
+    | null = null;
   private frame: ViewFrame | null = null;
 
   constructor(
     private readonly surface: RenderSurface,
     imageData: vtkImageData,
   ) {
-    this.renderer = surface.addRenderer();
+    this.renderer = surface.addRenderer(() => this.changeTime());
     this.image = makeLayer(imageData);
+    const property = this.image.actor.getProperty();
+    property.setRGBTransferFunction(0, this.grey.ctf);
+    property.setPiecewiseFunction(0, this.grey.pwf);
     this.renderer.addActor(this.image.actor);
     this.renderer.getActiveCamera().setParallelProjection(true);
   }
@@ -99,20 +136,18 @@ export class SliceView {
       property.setRGBTransferFunction(0, ctf);
       property.setPiecewiseFunction(0, pwf);
       property.setUseLookupTableScalarRange(true);
-      this.overlay = { ...layer, ctf, pwf };
+      this.overlay = { ...layer, ctf, pwf, top: NaN, lower: NaN };
       this.renderer.addActor(layer.actor);
     }
     const { ctf, pwf, actor } = this.overlay;
     const top = Math.max(max, 1e-6);
     const lower = settings.threshold * top;
-    ctf.removeAllPoints();
-    for (const stop of heatColormap) ctf.addRGBPoint(lower + stop.x * (top - lower), ...stop.rgb);
-    pwf.removeAllPoints();
-    const edge = Math.max((top - lower) * 1e-3, 1e-9);
-    pwf.addPoint(Math.min(0, lower - 2 * edge), 0);
-    pwf.addPoint(lower - edge, 0);
-    pwf.addPoint(lower, 1);
-    pwf.addPoint(top, 1);
+    // Rebuilding the functions re-uploads their textures: only when the scale really changed.
+    if (this.overlay.top !== top || this.overlay.lower !== lower) {
+      this.overlay.top = top;
+      this.overlay.lower = lower;
+      heatScale(ctf, pwf, lower, top);
+    }
     // Below 1 so vtk draws it in the translucent pass, after the image.
     actor.getProperty().setOpacity(Math.min(0.95, Math.max(0, settings.opacity)));
     if (this.frame) this.overlay.plane.setNormal(...this.frame.normal);
@@ -130,10 +165,32 @@ export class SliceView {
     this.overlay = null;
   }
 
+  /** Latest modification of anything this view draws: the surface redraws it only after one. */
+  private changeTime(): number {
+    const layers = this.overlay ? [this.image, this.overlay] : [this.image];
+    let time = Math.max(this.renderer.getMTime(), this.renderer.getActiveCamera().getMTime());
+    for (const { actor, mapper, plane } of layers) {
+      const property = actor.getProperty();
+      time = Math.max(
+        time,
+        actor.getMTime(),
+        property.getMTime(),
+        property.getRGBTransferFunction(0)?.getMTime() ?? 0,
+        property.getPiecewiseFunction(0)?.getMTime() ?? 0,
+        mapper.getMTime(),
+        plane.getMTime(),
+        mapper.getInputData()?.getMTime() ?? 0,
+      );
+    }
+    return time;
+  }
+
   dispose(): void {
     this.removeOverlay();
     this.renderer.removeActor(this.image.actor);
     deleteLayer(this.image);
+    this.grey.ctf.delete();
+    this.grey.pwf.delete();
     this.surface.removeRenderer(this.renderer);
     this.renderer.delete();
   }
