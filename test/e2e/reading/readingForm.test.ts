@@ -190,6 +190,37 @@ describe('structured reading in Chromium over the loopback host', () => {
     await page.getByTestId('view-stir-native').screenshot({ path: path.join(OUT, '03-stir-marked.png') });
   });
 
+  it('dragging a joint-centre handle moves that joint (not the crosshair) by the distance dragged', async () => {
+    const before = await hook<Record<Joint, { centre: Vec3 }>>('joints');
+    const crosshair = await hook<Vec3>('crosshair');
+    const right = await hook<{ right: Vec3 }>('frame', 'stir-native').then((f) => f.right);
+    const c = before.left.centre;
+    const a = await hook<[number, number]>('screenOf', 'stir-native', c);
+    const b = await hook<[number, number]>('screenOf', 'stir-native', [
+      c[0] + 10 * right[0],
+      c[1] + 10 * right[1],
+      c[2] + 10 * right[2],
+    ]);
+    const pxPerMm = Math.hypot(b[0] - a[0], b[1] - a[1]) / 10;
+    const handle = (await page.getByTestId('joint-centre-left-stir-native').boundingBox())!;
+    const [x0, y0] = [handle.x + handle.width / 2, handle.y + handle.height / 2];
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    await page.mouse.move(x0 + 24, y0, { steps: 4 });
+    await page.mouse.up();
+    const after = await hook<Record<Joint, { centre: Vec3 }>>('joints');
+    const moved = [0, 1, 2].reduce((s, d) => s + (after.left.centre[d] - c[d]) * right[d], 0);
+    expect(moved).toBeCloseTo(24 / pxPerMm, 0);
+    expect(after.right).toEqual(before.right);
+    expect(await hook<Vec3>('crosshair')).toEqual(crosshair);
+    // Put it back so the marks below land where the grid's cells were filled.
+    const back = (await page.getByTestId('joint-centre-left-stir-native').boundingBox())!;
+    await page.mouse.move(back.x + back.width / 2, back.y + back.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(back.x + back.width / 2 - 24, back.y + back.height / 2, { steps: 4 });
+    await page.mouse.up();
+  });
+
   it('shows the SPARCC that READING.md’s rule gives for the truth grid (independent Python)', async () => {
     const reference = JSON.parse(
       execFileSync(
