@@ -37,14 +37,15 @@ const hook = <T>(name: string, ...args: unknown[]) =>
     [name, args] as const,
   );
 
-async function openExam(): Promise<number> {
+/** Wall time until both series are drawn, and the page's own time to its first drawn image. */
+async function openExam(): Promise<{ allMs: number; firstImageMs: number }> {
   const start = Date.now();
   await page.getByTestId('study-row').first().dblclick();
   await page.waitForFunction(() =>
     (window as unknown as { __sijViewer?: { ready(): boolean } }).__sijViewer?.ready(),
   );
   await hook('rendered');
-  return Date.now() - start;
+  return { allMs: Date.now() - start, firstImageMs: await hook<number>('firstImageMs') };
 }
 
 async function heapMb(): Promise<number> {
@@ -127,8 +128,7 @@ async function frameTimes(kind: 'scroll' | 'window', count: number) {
 await page.goto(host.url);
 await page.getByTestId('study-row').first().waitFor();
 const heapBefore = await heapMb();
-const openMs = await openExam();
-const firstImageInPageMs = await hook<number>('firstImageMs');
+const first = await openExam();
 
 const openPhases = await hook<Record<string, number>>('timings');
 const scrolling = await frameTimes('scroll', 40);
@@ -137,9 +137,9 @@ const windowing = await frameTimes('window', 40);
 await page.keyboard.press('Escape');
 await page.getByTestId('study-row').first().waitFor();
 const heapAfterFirst = await heapMb();
-const openTimes = [openMs];
+const opens = [first];
 for (let n = 0; n < 9; n++) {
-  openTimes.push(await openExam());
+  opens.push(await openExam());
   await page.keyboard.press('Escape');
   await page.getByTestId('study-row').first().waitFor();
 }
@@ -150,10 +150,13 @@ const report = {
   viewport: '1280x800 DPR 1, headless Chromium, SwiftShader WebGL',
   exam: '2 series (T1 + STIR), phantom seed 1',
   openToFirstImageMs: {
-    first: openMs,
-    inPage: firstImageInPageMs,
-    medianOf10: median(openTimes),
+    first: first.firstImageMs,
+    medianOf10: median(opens.map((o) => o.firstImageMs)),
     phasesOfFirstMs: openPhases,
+  },
+  openToBothSeriesDrawnMs: {
+    first: first.allMs,
+    medianOf10: median(opens.map((o) => o.allMs)),
   },
   scrolling,
   windowLevelDrag: windowing,

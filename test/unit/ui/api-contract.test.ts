@@ -111,6 +111,15 @@ describe('wire framing', () => {
     expect(typeof encodeMessage({ event: 'x', payload: { a: 1 } })).toBe('string');
   });
 
+  it('reads a browser ArrayBuffer frame as views over it, values exact', () => {
+    const data = new Float32Array([7, -0.5, 3.25]);
+    const frame = encodeMessage({ id: 1, result: { label: 'abc', data } }) as Uint8Array;
+    const buffer = frame.slice().buffer;
+    const back = decodeMessage(buffer) as { result: { data: Float32Array } };
+    expect(Array.from(back.result.data)).toEqual([7, -0.5, 3.25]);
+    expect(back.result.data.buffer).toBe(buffer);
+  });
+
   it('refuses a truncated binary frame with a message', () => {
     const frame = encodeMessage({ data: new Float32Array(8) }) as Uint8Array;
     expect(() => decodeMessage(frame.subarray(0, frame.length - 4))).toThrow(/truncated/);
