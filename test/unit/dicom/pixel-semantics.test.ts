@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackVolume, scanPaths, type DicomStack } from '../../../electron/dicom';
+import { frameToFloat } from '../../../electron/dicom/load';
 import { voxelToPatient } from '../../../electron/imaging/volume';
 import { enhancedMr } from '../../fixtures/dicom/enhanced';
 import {
@@ -184,5 +185,39 @@ describe('pixel semantics', () => {
     expect(stack.dims).toEqual([2, 2, 3]);
     expect(stack.problems.join(' ')).toMatch(/geometry unknown/);
     expect(Array.from(data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+});
+
+describe('masking bits above Bits Stored, wherever the junk sample sits', () => {
+  // A 3x3 frame (odd sample count) of 12-bit values in 16-bit words, viewed at a 4-byte
+  // aligned offset and at a 2-mod-4 one; the junk word is first, in the middle, or last.
+  const pixel = {
+    transferSyntax: '1.2.840.10008.1.2.1',
+    rows: 3,
+    columns: 3,
+    bitsAllocated: 16,
+    bitsStored: 12,
+    pixelRepresentation: 0,
+    samplesPerPixel: 1,
+    photometric: 'MONOCHROME2',
+    planarConfiguration: 0,
+    numberOfFrames: 1,
+    sampleKind: 'int' as const,
+  };
+  const slice = { path: 'x', frame: 0, sopInstanceUid: '1', rescaleSlope: 1, rescaleIntercept: 0, pixel };
+  it.each([
+    [0, 0],
+    [0, 4],
+    [0, 8],
+    [2, 0],
+    [2, 4],
+    [2, 8],
+  ])('byte offset %i, junk at sample %i', (byteOffset, junkAt) => {
+    const words = new Uint16Array(new ArrayBuffer(byteOffset + 18), byteOffset, 9);
+    words.set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    words[junkAt] |= 0xa000; // an overlay bit pattern above bit 11
+    const out = new Float32Array(9);
+    frameToFloat({ values: words, samples: 1 }, slice, out, 0);
+    expect(Array.from(out)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });
