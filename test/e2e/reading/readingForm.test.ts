@@ -47,6 +47,7 @@ let browser: Browser;
 let page: Page;
 let exam: string;
 let truth: Truth;
+let blindTruth: Truth & { examId: string };
 let dataDir: string;
 let closeRuntime: () => Promise<void>;
 
@@ -83,6 +84,15 @@ beforeAll(async () => {
   // Import and run the model through the same API the page uses, so the reading opens pre-filled.
   await runtime.services.handlers['studies.import']({ paths: [exam] });
   await runtime.services.handlers['inference.run']({ studyInstanceUid: truth.studyInstanceUid });
+  // A second exam read blinded (as in a reader study): its reading is created blinded up front.
+  const blindExam = ensurePhantom(path.join(OUT, 'exam-seed4'), 4, ['--findings', 'case=normal']);
+  blindTruth = JSON.parse(readFileSync(path.join(blindExam, 'truth.json'), 'utf8')) as typeof blindTruth;
+  await runtime.services.handlers['studies.import']({ paths: [blindExam] });
+  await runtime.services.handlers['inference.run']({ studyInstanceUid: blindTruth.studyInstanceUid });
+  await runtime.services.handlers['reading.open']({
+    studyInstanceUid: blindTruth.studyInstanceUid,
+    blinded: true,
+  });
   host = await startLoopbackHost({
     dispatch: createDispatcher(runtime.services.handlers),
     subscribe: (l) => runtime.services.bus.subscribe(l),
@@ -109,7 +119,7 @@ describe('structured reading in Chromium over the loopback host', () => {
 
   it('opens the study with the form, quadrant boundaries drawn on both semicoronal views', async () => {
     await page.goto(host.url);
-    await page.getByTestId('study-row').first().dblclick();
+    await page.getByTestId('study-row').filter({ hasText: 'alpha-000003' }).dblclick();
     await page.waitForFunction(
       () => (window as unknown as { __sijViewer?: { ready(): boolean } }).__sijViewer?.ready(),
       null,
@@ -313,5 +323,39 @@ describe('structured reading in Chromium over the loopback host', () => {
     expect(tree).toContain(`<contains NUM:(,,"SPARCC SIJ inflammation score")="${sparcc}"`);
     expect(tree).toContain('"Device Observer Model Name")="random-small 0.1.0 sha256:');
     execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(OUT, 'report-page')]);
+  });
+
+  it('blinded: answers first, V commits them and shows the model, then A accepts: keyboard only', async () => {
+    await blur();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('study-row').filter({ hasText: blindTruth.examId }).dblclick();
+    await page.getByTestId('computed-scores').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('suggestion-active_inflammation').count()).toBe(0);
+    await blur();
+    await page.keyboard.press('g');
+    for (const [answer, confidence] of [
+      ['y', '3'],
+      ['n', '2'],
+      ['n', '1'],
+      ['y', '1'],
+    ]) {
+      await page.keyboard.press(answer);
+      await page.keyboard.press(confidence);
+      await page.keyboard.press('j');
+    }
+    await expect
+      .poll(() => page.getByTestId('confidence-overall_axspa-1').getAttribute('class'))
+      .toContain('chosen');
+    await page.keyboard.press('v');
+    await page.getByTestId('suggestion-active_inflammation').waitFor();
+    expect(await page.getByTestId('judgement-active_inflammation').textContent()).toContain(
+      'before model: yes (3)',
+    );
+    // Back up to judgement 1 (K), then accept the three suggestions in turn.
+    for (let n = 0; n < 3; n++) await page.keyboard.press('k');
+    for (const key of ['a', 'j', 'a', 'j', 'a']) await page.keyboard.press(key);
+    await expect.poll(() => page.getByTestId('sign').isEnabled()).toBe(true);
+    expect(await page.getByTestId('judgement-structural').textContent()).toContain('before model: no (1)');
+    await shot('06-blinded-revealed');
   });
 });
