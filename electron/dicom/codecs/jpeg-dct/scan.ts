@@ -19,12 +19,16 @@ interface ScanComponent {
   predictor: number;
 }
 
-/** Decodes one 8x8 block (T.81 F.2.2) into dequantised coefficients in natural order. */
-function decodeBlock(reader: BitReader, c: ScanComponent, coefficients: Float64Array): void {
+/**
+ * Decodes one 8x8 block (T.81 F.2.2) into dequantised coefficients in natural order; returns
+ * whether any AC coefficient is non-zero.
+ */
+function decodeBlock(reader: BitReader, c: ScanComponent, coefficients: Float64Array): boolean {
   coefficients.fill(0);
   const category = decodeSymbol(reader, c.dc);
   c.predictor += receiveExtend(reader, category);
   coefficients[0] = c.predictor * c.quant[0];
+  let ac = false;
   for (let k = 1; k < 64;) {
     const rs = decodeSymbol(reader, c.ac);
     const run = rs >> 4;
@@ -38,8 +42,17 @@ function decodeBlock(reader: BitReader, c: ScanComponent, coefficients: Float64A
     if (k > 63) throw new Error('JPEG block has more than 64 coefficients');
     const at = ZIGZAG[k];
     coefficients[at] = receiveExtend(reader, size) * c.quant[at];
+    ac = true;
     k++;
   }
+  return ac;
+}
+
+/** A block with only its DC term is flat at DC/8 (T.81 A.3.3 with u = v = 0), level-shifted. */
+function fillFlat(dc: number, out: Uint16Array, offset: number, stride: number, precision: number): void {
+  const max = (1 << precision) - 1;
+  const value = Math.min(max, Math.max(0, Math.round(dc / 8) + (1 << (precision - 1))));
+  for (let y = 0; y < 8; y++) out.fill(value, offset + y * stride, offset + y * stride + 8);
 }
 
 function scanComponents(header: ScanHeader, tables: ScanTables): ScanComponent[] {
@@ -92,10 +105,11 @@ export function decodeScan(
       const blocksV = single ? 1 : v;
       for (let by = 0; by < blocksV; by++) {
         for (let bx = 0; bx < blocksH; bx++) {
-          decodeBlock(reader, c, coefficients);
-          const row = (mcuRow * blocksV + by) * 8;
-          const col = (mcuCol * blocksH + bx) * 8;
-          inverseDct(coefficients, work, samples, row * stride + col, stride, frame.precision);
+          const ac = decodeBlock(reader, c, coefficients);
+          const at = ((mcuRow * blocksV + by) * stride + mcuCol * blocksH + bx) * 8;
+          // Flat blocks (background, smooth tissue) are common in MR and need no transform.
+          if (ac) inverseDct(coefficients, work, samples, at, stride, frame.precision);
+          else fillFlat(coefficients[0], samples, at, stride, frame.precision);
         }
       }
     }
