@@ -20,7 +20,7 @@ function rowsOf(report: EvaluationReport): TableRow[] {
   if (report.sensitivity) {
     rows.push({
       who: 'model',
-      condition: `threshold ${report.threshold}`,
+      condition: thresholdText(report),
       n: report.n,
       values: METRICS.map((m) => report[m]!),
     });
@@ -82,7 +82,29 @@ export function readerTableMarkdown(report: EvaluationReport): string {
     }
   }
   lines.push('', 'Proportions: k/n, percent (exact Clopper-Pearson 95% CI).');
+  lines.push(
+    `PPV and NPV hold at this sample's prevalence (${report.positives}/${report.n}, ${Math.round((100 * report.positives) / report.n)}%); they do not transfer to another prevalence.`,
+  );
+  if (report.readerComparisons.length > 0)
+    lines.push(
+      'McNemar: exact, two-sided, on the discordant paired cases; not adjusted for multiple comparisons.',
+    );
+  if (report.thresholdSource?.sameSet)
+    lines.push(
+      "The model's threshold was chosen on these same cases, so its sensitivity and specificity here are optimistic; choose it on a validation set (--threshold-from) to report them.",
+    );
   return lines.join('\n') + '\n';
+}
+
+/** The model's threshold and where it came from, e.g. "threshold 0.63 (Youden on these cases: optimistic)". */
+export function thresholdText(report: EvaluationReport): string {
+  const src = report.thresholdSource;
+  const base = `threshold ${report.threshold}`;
+  if (!src || src.method === 'given') return base;
+  const how = src.method === 'youden' ? 'Youden' : `sensitivity >= ${src.targetSensitivity ?? '?'}`;
+  return src.sameSet
+    ? `${base} (${how} on these cases: optimistic)`
+    : `${base} (${how} on ${src.set.split(/[\\/]/).pop()})`;
 }
 
 /** "p = .08", "p = .004", "p < .001", as journals print p-values. */

@@ -188,10 +188,16 @@ export function studyEntries(
   const local = latestSigned(localReadingVersions(db, studyInstanceUid));
   const consensusIds = consensusReadingIds(db);
   const localIds = new Set(local.map((r) => r.readingId));
+  // colleagues by name, so columns do not depend on the order their packages arrived in
   const imported = latestSigned(
     importedReadings(db, { studyInstanceUid })
       .map((i) => i.reading)
       .filter((r) => !localIds.has(r.readingId)),
+  ).sort(
+    (a, b) =>
+      a.author.name.localeCompare(b.author.name) ||
+      (a.signedAt ?? '').localeCompare(b.signedAt ?? '') ||
+      a.readingId.localeCompare(b.readingId),
   );
   return labelled([
     ...local.map((reading) => ({

@@ -79,7 +79,9 @@ export function readerStudyTable(readings: readonly Reading[], opts: StudyTableO
   }
   const readingOf = (c: string, authorId: string) => cell.get(`${c}\u0000${authorId}`);
   const taken = new Set<string>();
+  // columns by reader name, so the table does not depend on the order packages were imported in
   const readers = [...authors]
+    .sort(([idA, a], [idB, b]) => a.localeCompare(b) || idA.localeCompare(idB))
     .filter(([authorId]) => cases.some((c) => readingOf(c, authorId)))
     .map(([authorId, name]) => ({ authorId, name, column: columnName(name, taken) }));
 

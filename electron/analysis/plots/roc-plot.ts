@@ -1,4 +1,19 @@
 import type { EvaluationReport } from '../evaluation';
+
+/** Legend's left edge, as a fraction of the x axis: wide enough for the longest label. */
+const LEGEND_X = 0.3;
+
+/** The model's operating point in the legend, short; where the threshold came from, briefly. */
+function operatingPointLabel(report: EvaluationReport): string {
+  const src = report.thresholdSource;
+  const where =
+    !src || src.method === 'given'
+      ? ''
+      : src.sameSet
+        ? ' (chosen on these cases)'
+        : ' (chosen on another set)';
+  return `Model at threshold ${report.threshold}${where}`;
+}
 import { escapeXml, fmt, PALETTE, pct, svgDocument, text } from './svg';
 
 const SIZE = 520;
@@ -55,10 +70,15 @@ export function rocPlotSvg(report: EvaluationReport, title = 'ROC curve'): strin
     }
     const [blo, bhi] = report.aucCi.bootstrap;
     legendEntries.push({
-      label: `Model, AUC ${report.auc.toFixed(2)} (95% CI ${blo.toFixed(2)}–${bhi.toFixed(2)})`,
+      label: `Model AUC ${report.auc.toFixed(2)} (95% CI ${blo.toFixed(2)}–${bhi.toFixed(2)}, bootstrap)`,
       mark: (x, y) =>
         `<line x1="${fmt(x - 6)}" y1="${fmt(y)}" x2="${fmt(x + 6)}" y2="${fmt(y)}" stroke="#1f3a93" stroke-width="2"/>`,
     });
+    if (report.sensitivity?.estimate != null && report.specificity?.estimate != null)
+      legendEntries.push({
+        label: operatingPointLabel(report),
+        mark: (x, y) => `<rect x="${fmt(x - 5)}" y="${fmt(y - 5)}" width="10" height="10" fill="#1f3a93"/>`,
+      });
   }
 
   const readers = [...new Set(report.readers.map((r) => r.reader))];
@@ -103,8 +123,8 @@ export function rocPlotSvg(report: EvaluationReport, title = 'ROC curve'): strin
   }
   legendEntries.forEach((entry, i) => {
     const y = py(0) - 14 - (legendEntries.length - 1 - i) * 18;
-    body.push(entry.mark(px(0.42), y - 4));
-    body.push(text(px(0.42) + 12, y, entry.label));
+    body.push(entry.mark(px(LEGEND_X), y - 4));
+    body.push(text(px(LEGEND_X) + 12, y, entry.label));
   });
   return svgDocument(SIZE, SIZE, title, body);
 }

@@ -59,7 +59,31 @@ describe('reader-study plots and tables', () => {
   it('performance dot plot: three panels x (readers + model) estimates', () => {
     const svg = performancePlotSvg(report, 'test');
     expect(elementsByClass(svg, 'estimate')).toHaveLength(3 * 4);
-    expect(elementsByClass(svg, 'reader-mean')).toHaveLength(3);
+    // one mean line per condition and panel, never pooling readings with and without the model;
+    // sensitivity panel spans x 170 (0%) to 370 (100%): unaided A 2/4, aided A 4/4, plain B 3/4
+    const means = elementsByClass(svg, 'reader-mean');
+    expect(means).toHaveLength(3 * 3);
+    expect(means.slice(0, 3).map((m) => `${m['data-condition']} ${m.x1}`)).toEqual([
+      'plain 320',
+      'unaided 270',
+      'aided 370',
+    ]);
+    // open dots without the model, filled with it
+    const dots = elementsByClass(svg, 'estimate');
+    expect(dots.slice(0, 2).map((d) => d.fill)).toEqual(['white', '#E69F00']);
+  });
+
+  it('says when the model threshold was chosen on the cases it is scored on, and what PPV/NPV depend on', () => {
+    const youden = evaluate(readScoreTable(csv, 'study.csv', { requireTruth: true }), { resamples: 100 });
+    const md = readerTableMarkdown(youden);
+    expect(md).toMatch(/\| model \| threshold [\d.]+ \(Youden on these cases: optimistic\) \|/);
+    expect(md).toContain("PPV and NPV hold at this sample's prevalence (4/8, 50%)");
+    expect(md).toContain('not adjusted for multiple comparisons');
+    expect(rocPlotSvg(youden)).toContain('(chosen on these cases)</text>');
+    expect(performancePlotSvg(youden)).toContain('>Model*</text>');
+    // a given threshold needs no caveat
+    expect(readerTableMarkdown(report)).toContain('| model | threshold 0.5 |');
+    expect(readerTableMarkdown(report)).not.toContain('optimistic');
   });
 
   it('tables list each reading and the model with k/n and exact CIs', () => {
