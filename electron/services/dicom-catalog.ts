@@ -1,8 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type Database from 'better-sqlite3';
 import { ApiError, type ImportReport, type StackSummary } from '../api';
-import { loadStackVolume, scanPaths, type DicomStack, type DicomStudy } from '../dicom';
+import { loadStackVolume, type DicomStack, type DicomStudy } from '../dicom';
 import type { Volume } from '../imaging/volume';
+import { indexedScan, openStore, STORE_FILE, studyFileProblems } from '../store';
+import { ImportRunner } from './import-runner';
 import type { CatalogStudy, ImportProgress, StudyCatalog } from './ports';
 
 const VOLUME_CACHE_SIZE = 4;
@@ -45,24 +48,58 @@ function studyProblems(study: DicomStudy, stacks: StackSummary[]): string[] {
   return problems;
 }
 
+/** What changed on disk under a study since it was indexed, as problems a reader can act on. */
+function fileProblems(db: Database.Database, studyInstanceUid: string): string[] {
+  const found = studyFileProblems(db, studyInstanceUid);
+  const missing = found.filter((f) => f.problem.startsWith('file is missing'));
+  const changed = found.filter((f) => !f.problem.startsWith('file is missing'));
+  const problems: string[] = [];
+  if (missing.length) {
+    problems.push(
+      `${missing.length} image file(s) are missing since import (moved or deleted), e.g. ${missing[0].path}. Put them back or import the exam's new folder.`,
+    );
+  }
+  if (changed.length) {
+    problems.push(
+      `${changed.length} image file(s) changed on disk since import, e.g. ${changed[0].path}. Import the folder again to read them afresh.`,
+    );
+  }
+  return problems;
+}
+
 /**
- * Studies found by the DICOM ingest, kept for this session; the folders imported are remembered
- * in the data directory and scanned again on the next start.
+ * Studies from the study index (electron/store) in the workstation database: a restarted host
+ * lists every study imported before without parsing a file, and notices files that moved or
+ * changed. Imports run in a worker thread through the same index.
  */
 export class DicomCatalog implements StudyCatalog {
   private studies = new Map<string, { study: DicomStudy; source: string }>();
   private volumes = new Map<string, Promise<Volume>>();
-  private readonly rootsFile: string;
+  private readonly db: Database.Database;
+  private readonly importer: ImportRunner;
+  /** Folders remembered by versions before the study index; imported once, then forgotten. */
+  private readonly legacyRootsFile: string;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    this.rootsFile = path.join(dataDir, 'imported-paths.json');
+    const dbPath = path.join(dataDir, STORE_FILE);
+    this.db = openStore(dbPath);
+    this.importer = new ImportRunner(dbPath);
+    this.legacyRootsFile = path.join(dataDir, 'imported-paths.json');
   }
 
-  /** Re-reads the folders imported in earlier sessions that still exist. */
-  restore(): void {
-    const roots = this.roots().filter((r) => existsSync(r));
-    if (roots.length) this.add(scanPaths(roots).studies, roots.join(', '));
+  /** Lists the indexed studies (no file is parsed); folders only a legacy list names are queued. */
+  restore(log: (line: string) => void = () => {}): void {
+    const roots = (
+      this.db.prepare('SELECT root FROM index_roots ORDER BY indexed_at').all() as { root: string }[]
+    ).map((r) => r.root);
+    for (const root of roots) this.add(indexedScan(this.db, [root]).studies, root);
+    const legacy = this.legacyRoots().filter((r) => !roots.includes(r) && existsSync(r));
+    if (legacy.length) {
+      this.importPaths(legacy, () => {}).catch((err: unknown) =>
+        log(`re-import of ${legacy.join(', ')} failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }
   }
 
   async list(): Promise<CatalogStudy[]> {
@@ -77,7 +114,7 @@ export class DicomCatalog implements StudyCatalog {
         studyDate: study.studyDate,
         description: study.description,
         stacks,
-        problems: studyProblems(study, stacks),
+        problems: [...studyProblems(study, stacks), ...fileProblems(this.db, study.studyInstanceUid)],
         source,
       };
     });
@@ -89,16 +126,16 @@ export class DicomCatalog implements StudyCatalog {
       throw new ApiError('not_found', `${missing.join(', ')} does not exist. Check the path and try again.`);
     }
     progress({ phase: 'scanning', filesDone: 0, filesTotal: null, currentPath: paths[0] });
-    const scan = scanPaths(paths.filter((p) => existsSync(p)));
-    progress({
-      phase: 'indexing',
-      filesDone: scan.files.read,
-      filesTotal: scan.files.read,
-      currentPath: null,
-    });
-    const resolved = paths.map((p) => path.resolve(p));
+    const resolved = paths.filter((p) => existsSync(p)).map((p) => path.resolve(p));
+    const scan = await this.importer.run(resolved, (filesDone, filesTotal, file) =>
+      progress({
+        phase: filesDone < filesTotal ? 'scanning' : 'indexing',
+        filesDone,
+        filesTotal,
+        currentPath: file,
+      }),
+    );
     this.add(scan.studies, resolved.join(', '));
-    if (scan.studies.length) this.remember(resolved);
     progress({ phase: 'done', filesDone: scan.files.read, filesTotal: scan.files.read, currentPath: null });
     return {
       studies: scan.studies.map((s) => s.studyInstanceUid),
@@ -160,17 +197,17 @@ export class DicomCatalog implements StudyCatalog {
     }
   }
 
-  private roots(): string[] {
+  private legacyRoots(): string[] {
     try {
-      const parsed: unknown = JSON.parse(readFileSync(this.rootsFile, 'utf8'));
+      const parsed: unknown = JSON.parse(readFileSync(this.legacyRootsFile, 'utf8'));
       return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string') : [];
     } catch {
       return [];
     }
   }
 
-  private remember(paths: string[]): void {
-    const roots = [...new Set([...this.roots(), ...paths])];
-    writeFileSync(this.rootsFile, JSON.stringify(roots, null, 2));
+  async close(): Promise<void> {
+    await this.importer.close();
+    this.db.close();
   }
 }

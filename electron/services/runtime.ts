@@ -38,7 +38,7 @@ export function appVersion(): string {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? (() => {});
   const catalog = new DicomCatalog(options.dataDir);
-  catalog.restore();
+  catalog.restore(log);
   let openStudyUid: string | null = null;
   if (options.openPath) {
     const report = await catalog.importPaths([options.openPath], () => {});
@@ -71,6 +71,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     close: async () => {
       await engine?.close();
       services.close();
+      await catalog.close();
     },
   };
 }

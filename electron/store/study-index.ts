@@ -235,7 +235,7 @@ export function indexedScan(db: Database.Database, roots: string[]): ScanResult 
 export function openFolders(
   db: Database.Database,
   paths: string[],
-  options: { rescan?: boolean } = {},
+  options: { rescan?: boolean; onFile?: Parameters<typeof scanPaths>[1] } = {},
 ): OpenedFolder {
   const roots = paths.map((p) => path.resolve(p));
   const changes: FileChanges = { added: [], removed: [], modified: [] };
@@ -253,7 +253,7 @@ export function openFolders(
   if (allKnown && isUnchanged(changes) && !options.rescan) {
     return { scan: indexedScan(db, roots), fromIndex: true, changes };
   }
-  const scan = scanPaths(roots);
+  const scan = scanPaths(roots, options.onFile);
   writeScan(db, roots, scan);
   return { scan, fromIndex: false, changes };
 }
