@@ -1,331 +1,396 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../../electron/store';
-import {
-  acceptSuggestion,
-  attachModelOutput,
-  createReading,
-  editReading,
-  exportReadingJson,
-  getReading,
-  newReading,
-  overrideSuggestion,
-  revealModel,
-  setCell,
-  setJudgement,
-  signReadingVersion,
-  type ExamRef,
-  type GridCell,
-  type JudgementKey,
-  type ModelOutput,
-  type Person,
-} from '../../../electron/reading';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDispatcher } from '../../../electron/api';
+import { startLoopbackHost, type LoopbackHost } from '../../../electron/host';
+import { createRuntime, rendererDist } from '../../../electron/services';
+import { STORE_FILE } from '../../../electron/store';
+import { openBrowser, type Browser } from '../ui/chromium';
+import { ensurePhantom, ensureRendererBuilt, repoRoot, screenshotDir } from '../ui/fixtures';
 
 /**
- * Three readers, each on their own workstation (store), read three generated exams blinded to the
- * model through electron/reading's store (the API has no reading methods yet), export their signed
- * readings with electron/reading's JSON export, and the first workstation imports the others' packages, compares, and
- * exports the reader-study table that `sij agreement` reads. Expected kappas are worked out by hand
- * below from the answers the readers give.
+ * Three readers, each on their own workstation (data folder, reader profile, loopback host), read
+ * three different generated exams blinded to the model through the API. Ben's readings travel as
+ * JSON exports, Cleo's as DICOM SRs; Ada's workstation imports both, Ada meets blind-first and then
+ * the comparison in Chromium, starts a consensus there, and the reader-study table goes through
+ * `sij agreement`. Expected values: the phantom generator's truth grids with each reader's stated
+ * deviations, the kappas worked out by hand below, and the same kappas computed by R from the CSV.
  */
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);
-const sij = (...args: string[]) => run('node', [path.join(root, 'bin/sij.mjs'), ...args], { cwd: root });
+const sij = (...args: string[]) =>
+  run('node', [path.join(repoRoot, 'bin/sij.mjs'), ...args], { cwd: repoRoot });
+const MODEL = path.join(repoRoot, 'test', 'fixtures', 'models', 'random-small');
 
-const readers: Person[] = [
+const EXAMS = [
+  { seed: 31, findings: 'case=axspa_active' },
+  { seed: 32, findings: 'case=normal' },
+  { seed: 33, findings: 'case=axspa_active_structural' },
+];
+const READERS = [
   { id: 'u-ada', name: 'Ada' },
   { id: 'u-ben', name: 'Ben' },
   { id: 'u-cleo', name: 'Cleo' },
-];
+] as const;
+type Answer = 'yes' | 'no';
 
-// ASAS BME answers, exams 1-3, readers Ada, Ben, Cleo. Model: p = 0.9, 0.6, 0.7 (threshold 0.5: all yes).
-const unaided = [
+// ASAS positive MRI, exams 1-3 x readers Ada, Ben, Cleo: before the model is shown, and final.
+const UNAIDED: Answer[][] = [
   ['yes', 'yes', 'no'],
   ['no', 'no', 'no'],
   ['yes', 'no', 'yes'],
-] as const;
-const aided = [
-  ['yes', 'yes', 'yes'], // Cleo accepts the model's yes
-  ['no', 'no', 'yes'], //   Ada and Ben override the model's yes; Cleo accepts it
-  ['yes', 'yes', 'yes'], // Ben accepts the model's yes
-] as const;
-const asasProbability = [0.9, 0.6, 0.7];
-
-// Unaided Fleiss kappa, by hand (N = 3 cases, n = 3 raters):
-//   yes counts per case 2, 0, 2 -> P_i = (2^2+1^2-3)/6 = 1/3, (0+9-3)/6 = 1, 1/3; mean P = 5/9
-//   p_yes = 4/9, p_no = 5/9 -> P_e = 16/81 + 25/81 = 41/81
-//   kappa = (45/81 - 41/81) / (40/81) = 0.1
-// Aided: yes counts 3, 1, 3 -> P_i = 1, 1/3, 1; mean 7/9; p_yes = 7/9 -> P_e = 53/81;
-//   kappa = (63/81 - 53/81) / (28/81) = 10/28
-// Cohen, Ada vs Ben unaided: (1,0,1) vs (1,0,0): p_o = 2/3, p_e = 2/3*1/3 + 1/3*2/3 = 4/9,
+];
+const AIDED: Answer[][] = [
+  ['yes', 'yes', 'yes'],
+  ['no', 'no', 'yes'],
+  ['yes', 'yes', 'yes'],
+];
+// Fleiss' kappa by hand (N = 3 cases, n = 3 raters, P_i = (yes(yes-1) + no(no-1)) / 6):
+//   unaided yes counts 2, 0, 2 -> P_i = 1/3, 1, 1/3; mean 5/9; p_yes = 4/9 -> P_e = (16 + 25)/81 = 41/81
+//     kappa = (45/81 - 41/81) / (40/81) = 0.1
+//   aided yes counts 3, 1, 3 -> P_i = 1, 1/3, 1; mean 7/9; p_yes = 7/9 -> P_e = (49 + 4)/81 = 53/81
+//     kappa = (63/81 - 53/81) / (28/81) = 10/28
+// Cohen's kappa, Ada vs Ben unaided: (1,0,1) vs (1,0,0): p_o = 2/3, p_e = 2/3*1/3 + 1/3*2/3 = 4/9,
 //   kappa = (2/3 - 4/9) / (5/9) = 0.4
 const FLEISS_UNAIDED = 0.1;
 const FLEISS_AIDED = 10 / 28;
 const COHEN_ADA_BEN_UNAIDED = 0.4;
 
-// The grids, the same on every exam: Ada BME left upper ilium slices 6 and 7 (7 intense); Ben only
-// slice 6; Cleo slices 6 and 7 (not intense) and an erosion right lower sacrum slice 8.
-const grids: GridCell[][] = [
-  [
-    { slice: 6, joint: 'left', quadrant: 'upper_ilium', lesions: ['bme'] },
-    { slice: 7, joint: 'left', quadrant: 'upper_ilium', lesions: ['bme'], bmeIntense: true },
-  ],
-  [{ slice: 6, joint: 'left', quadrant: 'upper_ilium', lesions: ['bme'] }],
-  [
-    { slice: 6, joint: 'left', quadrant: 'upper_ilium', lesions: ['bme'] },
-    { slice: 7, joint: 'left', quadrant: 'upper_ilium', lesions: ['bme'] },
-    { slice: 8, joint: 'right', quadrant: 'lower_sacrum', lesions: ['erosion'] },
-  ],
-];
-
+interface Cell {
+  slice: number;
+  joint: 'left' | 'right';
+  quadrant: 'upper_ilium' | 'lower_ilium' | 'upper_sacrum' | 'lower_sacrum';
+  lesions: string[];
+  bmeIntense?: boolean;
+  bmeDeep?: boolean;
+  fatDeep?: boolean;
+}
 interface Truth {
+  examId: string;
   studyInstanceUid: string;
   labels: Record<string, boolean>;
+  grid: Cell[];
   series: { t1: string; stir: string };
 }
 
-let work: string;
-let exams: { ref: ExamRef; truth: Truth }[];
-const at = (minute: number) => new Date(Date.parse('2026-11-30T12:00:00Z') + minute * 60_000).toISOString();
-
-function modelFor(e: number): ModelOutput {
-  return {
-    modelId: 'sij-test',
-    modelVersion: '1.0.0',
-    modelName: 'test model',
-    sha256: 'd'.repeat(64),
-    clinicalUse: false,
-    disclaimer: null,
-    runAt: at(0),
-    tasks: [
-      { key: 'active_inflammation', label: 'active', probability: 0.8, threshold: 0.5 },
-      { key: 'asas_bme', label: 'asas', probability: asasProbability[e], threshold: 0.5 },
-      { key: 'structural', label: 'structural', probability: 0.1, threshold: 0.5 },
-    ],
-  };
-}
-
-/** One blinded read through the reading store, as the form drives it. */
-function read(db: ReturnType<typeof openStore>, reader: number, e: number, sign = true) {
-  const me = readers[reader];
-  const id = `${me.name.toLowerCase()}-e${e + 1}`;
-  const t = (m: number) => at(10 * (e + 1) + m);
-  createReading(
-    db,
-    newReading({ readingId: id, exam: exams[e].ref, author: me, at: t(0), blinded: true }),
-    me,
-  );
-  editReading(db, id, me, 'attach_model', (r) => attachModelOutput(r, modelFor(e), t(0)));
-  for (const cell of grids[reader]) editReading(db, id, me, 'edit', (r) => setCell(r, cell, t(1)));
-  const own: Record<JudgementKey, 'yes' | 'no'> = {
-    active_inflammation: 'yes',
-    asas_bme: unaided[e][reader],
-    structural: 'no',
-    overall_axspa: unaided[e][reader],
-  };
-  editReading(db, id, me, 'edit', (r) => {
-    for (const k of Object.keys(own) as JudgementKey[])
-      r = setJudgement(r, k, { answer: own[k], confidence: 2 }, t(2));
-    return r;
-  });
-  editReading(db, id, me, 'reveal_model', (r) => revealModel(r, t(3)));
-  editReading(db, id, me, 'accept', (r) => acceptSuggestion(r, 'active_inflammation', t(4)));
-  editReading(db, id, me, 'accept', (r) => acceptSuggestion(r, 'structural', t(4)));
-  const final = aided[e][reader];
-  editReading(db, id, me, final === 'yes' ? 'accept' : 'override', (r) =>
-    final === 'yes'
-      ? acceptSuggestion(r, 'asas_bme', t(4))
-      : overrideSuggestion(
-          r,
-          'asas_bme',
-          { answer: 'no', reasonCode: 'mimic', reasonText: 'postpartum' },
-          t(4),
-        ),
-  );
-  if (sign) signReadingVersion(db, id, me, t(5));
-  return id;
-}
-
-/**
- * One generated phantom exam and two copies re-identified with dcmtk's dcmodify (new Study, Series
- * and SOP Instance UIDs): three distinct exams on disk for the price of one generation, which is the
- * slow part on this machine.
- */
-beforeAll(async () => {
-  work = mkdtempSync(path.join(os.tmpdir(), 'sij-compare-e2e-'));
-  const first = path.join(work, 'exams', 'e1');
-  await sij('phantom', '--out', first, '--seed', '11');
-  const truth = JSON.parse(readFileSync(path.join(first, 'truth.json'), 'utf8')) as Truth;
-  const uids = [
-    truth,
-    ...[2, 3].map((n) => ({
-      ...truth,
-      studyInstanceUid: `2.25.77${n}0`,
-      series: { t1: `2.25.77${n}1`, stir: `2.25.77${n}2` },
-    })),
-  ];
-  for (const n of [2, 3]) {
-    const dir = path.join(work, 'exams', `e${n}`);
-    cpSync(first, dir, { recursive: true });
-    for (const [sub, series] of [
-      ['T1', uids[n - 1].series.t1],
-      ['STIR', uids[n - 1].series.stir],
-    ] as const) {
-      const files = readdirSync(path.join(dir, sub)).map((f) => path.join(dir, sub, f));
-      await run('dcmodify', [
-        '-nb',
-        '-gin',
-        '-m',
-        `(0020,000D)=${uids[n - 1].studyInstanceUid}`,
-        '-m',
-        `(0020,000E)=${series}`,
-        ...files,
-      ]);
-    }
+const key = (c: Pick<Cell, 'slice' | 'joint' | 'quadrant'>) => `${c.slice}/${c.joint}/${c.quadrant}`;
+const truthCells = (t: Truth): Cell[] =>
+  t.grid.map((g) => ({
+    slice: g.slice,
+    joint: g.joint,
+    quadrant: g.quadrant,
+    lesions: g.lesions,
+    ...(g.bmeIntense ? { bmeIntense: true } : {}),
+    ...(g.bmeDeep ? { bmeDeep: true } : {}),
+    ...(g.fatDeep ? { fatDeep: true } : {}),
+  }));
+/** Cleo's false positive: an erosion in the first free right lower sacrum cell from the middle slice. */
+function cleoExtra(t: Truth, slices: number): Cell {
+  const taken = new Set(t.grid.map(key));
+  for (let s = Math.floor(slices / 2); ; s++) {
+    const c: Cell = { slice: s, joint: 'right', quadrant: 'lower_sacrum', lesions: ['erosion'] };
+    if (!taken.has(key(c))) return c;
   }
-  exams = uids.map((t, i) => {
-    const slices = (sub: string) => readdirSync(path.join(work, 'exams', `e${i + 1}`, sub)).length;
-    return {
-      truth: t,
-      ref: {
-        studyInstanceUid: t.studyInstanceUid,
-        patient: {},
-        series: {
-          t1: { seriesInstanceUid: t.series.t1, sliceCount: slices('T1') },
-          stir: { seriesInstanceUid: t.series.stir, sliceCount: slices('STIR') },
-        },
-        imageHash: null,
-      },
-    };
+}
+/**
+ * What each reader marks: Ada the generator's truth; Ben the truth without its last BME cell; Cleo
+ * the truth without the "intense" flags, plus one erosion that is not there.
+ */
+function gridOf(reader: number, t: Truth, slices: number): Cell[] {
+  const cells = truthCells(t);
+  if (reader === 1) {
+    const lastBme = cells.filter((c) => c.lesions.includes('bme')).at(-1);
+    return cells.filter((c) => c !== lastBme);
+  }
+  if (reader === 2) return [...cells.map(({ bmeIntense: _, ...c }) => c), cleoExtra(t, slices)];
+  return cells;
+}
+/** Positions where the three readers' marks cannot all agree, from the deviations above. */
+function expectedDifferences(t: Truth, slices: number): string[] {
+  const cells = truthCells(t);
+  const lastBme = cells.filter((c) => c.lesions.includes('bme')).at(-1);
+  return [
+    ...new Set([
+      ...(lastBme ? [key(lastBme)] : []),
+      ...cells.filter((c) => c.bmeIntense).map(key),
+      key(cleoExtra(t, slices)),
+    ]),
+  ].sort();
+}
+
+interface Workstation {
+  dataDir: string;
+  host: LoopbackHost;
+  call: <T = Record<string, unknown>>(method: string, params: Record<string, unknown>) => Promise<T>;
+  close(): Promise<void>;
+}
+
+let work: string;
+let examDirs: string[];
+let truths: Truth[];
+let sliceCounts: number[];
+
+/** A reader's own workstation: data folder with their profile, runtime with the test model, loopback host. */
+async function workstation(reader: (typeof READERS)[number]): Promise<Workstation> {
+  const dataDir = path.join(work, reader.name);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(path.join(dataDir, 'reader.json'), JSON.stringify(reader));
+  const runtime = await createRuntime({ dataDir, transport: 'loopback', model: { model: MODEL } });
+  const host = await startLoopbackHost({
+    dispatch: createDispatcher(runtime.services.handlers),
+    subscribe: (l) => runtime.services.bus.subscribe(l),
+    staticRoot: rendererDist,
   });
-}, 180_000);
-
-describe('three readers, three exams: import, compare, reader-study agreement', () => {
-  it('runs the whole second-opinion workflow', async () => {
-    // each reader on their own workstation; Ada has not signed exam 3 yet
-    const stores = readers.map((r) => path.join(work, r.name, 'store.db'));
-    for (const f of stores) mkdirSync(path.dirname(f), { recursive: true });
-    const packages = path.join(work, 'packages');
-    mkdirSync(packages);
-    readers.forEach((reader, i) => {
-      const db = openStore(stores[i]);
-      for (let e = 0; e < 3; e++) {
-        const id = read(db, i, e, !(i === 0 && e === 2));
-        if (i > 0)
-          writeFileSync(
-            path.join(packages, `${id}.json`),
-            JSON.stringify(
-              exportReadingJson(getReading(db, id), {
-                exportedAt: at(90),
-                softwareVersion: 'test',
-                deidentified: false,
-              }),
-            ),
-          );
-      }
-      writeFileSync(path.join(work, reader.name, 'reader.json'), JSON.stringify(reader));
-      db.close();
+  let id = 0;
+  const call = async <T>(method: string, params: Record<string, unknown>): Promise<T> => {
+    const res = await fetch(`http://127.0.0.1:${host.port}/api`, {
+      method: 'POST',
+      body: JSON.stringify({ id: ++id, method, params }),
+      headers: { authorization: `Bearer ${host.token}` },
     });
-    // a colleague's reading of an exam this workstation does not have
-    const stray = JSON.parse(readFileSync(path.join(packages, 'ben-e1.json'), 'utf8'));
-    stray.reading.readingId = 'ben-elsewhere';
-    stray.reading.exam.studyInstanceUid = '2.25.1234';
-    writeFileSync(path.join(work, 'stray.json'), JSON.stringify(stray));
+    const body = (await res.json()) as { result?: T; error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    return body.result as T;
+  };
+  const report = await call<{ studies: string[] }>('studies.import', { paths: examDirs });
+  expect(report.studies.sort()).toEqual(truths.map((t) => t.studyInstanceUid).sort());
+  return {
+    dataDir,
+    host,
+    call,
+    async close() {
+      await host.close();
+      await runtime.close();
+    },
+  };
+}
 
-    const pkgFiles = readdirSync(packages).map((f) => path.join(packages, f));
-    const imported = await sij(
-      'import-reading',
-      ...pkgFiles,
-      path.join(work, 'stray.json'),
-      '--db',
-      stores[0],
-      '--exams',
-      path.join(work, 'exams'),
-      '--json',
+interface ReadingState {
+  reading: {
+    readingId: string;
+    status: string;
+    model: { tasks: { key: string; probability: number; threshold: number }[] } | null;
+  };
+  signBlockers: string[];
+}
+
+/** One blinded read through the API, as the form drives it; returns the reading id. */
+async function read(ws: Workstation, reader: number, e: number, sign = true): Promise<string> {
+  const uid = truths[e].studyInstanceUid;
+  await ws.call('inference.run', { studyInstanceUid: uid });
+  let state = await ws.call<ReadingState>('reading.open', { studyInstanceUid: uid, blinded: true });
+  const readingId = state.reading.readingId;
+  for (const cell of gridOf(reader, truths[e], sliceCounts[e]))
+    await ws.call('reading.setCell', { readingId, cell });
+  await ws.call('reading.patch', {
+    readingId,
+    patch: { sparccFirstSlice: Math.max(0, Math.floor(sliceCounts[e] / 2) - 3) },
+  });
+  const own: Record<string, Answer> = {
+    active_inflammation: UNAIDED[e][reader],
+    asas_bme: UNAIDED[e][reader],
+    structural: 'no',
+    overall_axspa: UNAIDED[e][reader],
+  };
+  for (const [k, answer] of Object.entries(own))
+    await ws.call('reading.setJudgement', { readingId, key: k, answer, confidence: 3 });
+  state = await ws.call<ReadingState>('reading.reveal', { readingId });
+  const final: Record<string, Answer> = {
+    active_inflammation: own.active_inflammation,
+    asas_bme: AIDED[e][reader],
+    structural: 'no',
+  };
+  for (const task of state.reading.model!.tasks) {
+    const suggested: Answer = task.probability >= task.threshold ? 'yes' : 'no';
+    if (suggested === final[task.key]) await ws.call('reading.accept', { readingId, key: task.key });
+    else
+      await ws.call('reading.override', {
+        readingId,
+        key: task.key,
+        answer: final[task.key],
+        reasonCode: 'disagree_extent',
+        reasonText: `${READERS[reader].name} reads it as ${final[task.key]}`,
+      });
+  }
+  if (sign) {
+    state = await ws.call<ReadingState>('reading.sign', { readingId });
+    expect(state.reading.status).toBe('signed');
+  }
+  return readingId;
+}
+
+beforeAll(async () => {
+  mkdirSync(screenshotDir, { recursive: true });
+  examDirs = EXAMS.map(({ seed, findings }) =>
+    ensurePhantom(path.join(repoRoot, 'test-output', 'e2e-compare', `exam-seed${seed}`), seed, [
+      '--findings',
+      findings,
+    ]),
+  );
+  truths = examDirs.map((d) => JSON.parse(readFileSync(path.join(d, 'truth.json'), 'utf8')) as Truth);
+  sliceCounts = examDirs.map((d) => readdirSync(path.join(d, 'STIR')).length);
+  ensureRendererBuilt();
+  work = mkdtempSync(path.join(os.tmpdir(), 'sij-compare-e2e-'));
+}, 600_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('three readers, three generated exams: import, blind first, compare in the UI, agreement', () => {
+  const packages: string[] = [];
+  let ada: Workstation;
+  let browser: Browser | undefined;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ada?.close();
+  });
+
+  it('the exams differ: three studies, three seeds, their own truth', () => {
+    expect(new Set(truths.map((t) => t.studyInstanceUid)).size).toBe(3);
+    expect(truths.map((t) => [t.examId, t.labels.asas_bme])).toEqual([
+      ['alpha-000031', true],
+      ['alpha-000032', false],
+      ['alpha-000033', true],
+    ]);
+    expect(truths[0].grid.length).toBeGreaterThan(0);
+    expect(truths[1].grid).toEqual([]);
+  });
+
+  it('Ben and Cleo read on their workstations; Ben exports JSON, Cleo DICOM SR', async () => {
+    for (const reader of [1, 2]) {
+      const ws = await workstation(READERS[reader]);
+      const ids: string[] = [];
+      try {
+        for (let e = 0; e < 3; e++) ids.push(await read(ws, reader, e));
+      } finally {
+        await ws.close();
+      }
+      for (let e = 0; e < 3; e++) {
+        const name = `${READERS[reader].name.toLowerCase()}-e${e + 1}`;
+        const out = path.join(work, reader === 1 ? `${name}.json` : `${name}.dcm`);
+        const format = reader === 1 ? ['--json', out] : ['--sr', out, '--images', examDirs[e]];
+        await sij('report', ids[e], ...format, '--data-dir', ws.dataDir);
+        packages.push(out);
+      }
+    }
+    expect(packages.map((p) => path.basename(p))).toEqual([
+      'ben-e1.json',
+      'ben-e2.json',
+      'ben-e3.json',
+      'cleo-e1.dcm',
+      'cleo-e2.dcm',
+      'cleo-e3.dcm',
+    ]);
+  }, 600_000);
+
+  it("Ada reads, imports her colleagues' packages through the API, and blind first holds", async () => {
+    ada = await workstation(READERS[0]);
+    for (let e = 0; e < 3; e++) await read(ada, 0, e, e !== 2);
+    const outcomes = await ada.call<{ source: string; status: string; match: { status: string } }[]>(
+      'compare.importPackages',
+      { paths: packages },
     );
-    const outcomes = JSON.parse(imported.stdout) as {
-      readingId: string;
-      status: string;
-      match: { status: string };
-    }[];
-    expect(outcomes.map((o) => `${o.readingId} ${o.status} ${o.match.status}`).sort()).toEqual([
-      'ben-e1 imported matched',
-      'ben-e2 imported matched',
-      'ben-e3 imported matched',
-      'ben-elsewhere imported absent',
-      'cleo-e1 imported matched',
-      'cleo-e2 imported matched',
-      'cleo-e3 imported matched',
-    ]);
-
-    // blind first: Ada has not signed exam 3, so she cannot see her colleagues' readings of it
-    const uid = (e: number) => exams[e].ref.studyInstanceUid;
-    const blocked = await sij('compare', stores[0], '--study', uid(2), '--json').catch(
-      (err: { code: number; stderr: string }) => err,
+    expect(outcomes.map((o) => `${path.basename(o.source)} ${o.status} ${o.match.status}`)).toEqual(
+      packages.map((p) => `${path.basename(p)} imported matched`),
     );
-    expect(blocked).toMatchObject({ code: 2 });
-    expect((blocked as { stderr: string }).stderr).toContain("Ada's reading of this study is not signed yet");
-    const db = openStore(stores[0]);
-    signReadingVersion(db, 'ada-e3', readers[0], at(100));
-    db.close();
+    const studies = await ada.call<{ studyInstanceUid: string; signedReadings: number; mode: string }[]>(
+      'compare.studies',
+      {},
+    );
+    expect(
+      truths.map((t) => {
+        const s = studies.find((x) => x.studyInstanceUid === t.studyInstanceUid)!;
+        return `${s.signedReadings} ${s.mode}`;
+      }),
+    ).toEqual(['3 reader', '3 reader', '2 null']);
+    await expect(
+      ada.call('compare.open', { studyInstanceUid: truths[2].studyInstanceUid, mode: 'reader' }),
+    ).rejects.toThrow("Ada's reading of this study is not signed yet");
+  }, 600_000);
 
-    // the comparison of exam 2 shows every difference the readers made
-    const compared = JSON.parse((await sij('compare', stores[0], '--study', uid(1), '--json')).stdout);
-    const c = compared.comparison;
-    expect(c.readers.map((r: { label: string; origin: string }) => `${r.label}/${r.origin}`)).toEqual([
-      'Ada/local',
-      'Ben/imported',
-      'Cleo/imported',
-    ]);
-    expect(
-      c.grid.map(
-        (g: {
-          slice: number;
-          joint: string;
-          quadrant: string;
-          features: { feature: string; by: boolean[] }[];
-        }) =>
-          `${g.slice}/${g.joint}/${g.quadrant} ${g.features.map((f) => `${f.feature}:${f.by.map((b) => (b ? 'x' : '-')).join('')}`).join(' ')}`,
-      ),
-    ).toEqual([
-      '6/left/upper_ilium bme:xxx',
-      '7/left/upper_ilium bme:x-x bme_intense:x--',
-      '8/right/lower_sacrum erosion:--x',
-    ]);
-    const asas = c.judgements.find((j: { key: string }) => j.key === 'asas_bme');
-    expect(
-      asas.readers.map(
-        (r: { answer: string; unassisted: { answer: string } }) => `${r.unassisted.answer}->${r.answer}`,
-      ),
-    ).toEqual(['no->no', 'no->no', 'no->yes']);
-    expect(asas.againstModel).toEqual(['Ada', 'Ben']);
-    expect(c.overrides.map((o: { reader: string; key: string }) => `${o.reader}:${o.key}`)).toEqual([
-      'Ada:asas_bme',
-      'Ben:asas_bme',
-    ]);
-    expect(
-      c.pairs.map(
-        (p: { a: string; b: string; cellsDiffering: number }) => `${p.a}-${p.b}:${p.cellsDiffering}`,
-      ),
-    ).toEqual(['Ada-Ben:1', 'Ada-Cleo:2', 'Ben-Cleo:2']);
+  it('in Chromium: the refusal, then the comparison with differences on the grid and the images, then consensus', async () => {
+    browser = await openBrowser();
+    page = browser.page;
+    await page.goto(ada.host.url);
+    await page.getByTestId('study-row').first().waitFor({ timeout: 60_000 });
+    const row = (e: number) => page.getByTestId('study-row').filter({ hasText: truths[e].examId });
 
-    // reader-study table, truth from the phantoms, then sij agreement on it
+    // exam 3: Ada has not signed, so Compare shows why it will not open
+    await row(2).getByTestId('compare-button').click();
+    const refused = page.getByTestId('compare-refused');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain("Ada's reading of this study is not signed yet");
+    await shot('compare-blind-first');
+    await page.getByRole('button', { name: '◀ Worklist' }).click();
+
+    // exam 1: the comparison, its differing cells exactly where the readers' deviations put them
+    await row(0).getByTestId('compare-button').click();
+    await page.getByTestId('compare-view').waitFor();
+    const headers = await page.locator('.judgements thead th').allTextContents();
+    expect(headers.map((h) => h.trim().split(/\s/)[0])).toEqual(['Judgement', 'Ada', 'Ben', 'Cleo', 'Model']);
+    const columns = ['upper_ilium', 'upper_sacrum', 'lower_ilium', 'lower_sacrum'];
+    const differing = (
+      await page
+        .locator('[data-testid^="differing-cell-"]')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!))
+    )
+      .map((id) => id.split('-').slice(2).map(Number))
+      .map(([slice, c]) => `${slice}/${c < 4 ? 'right' : 'left'}/${columns[c % 4]}`)
+      .sort();
+    expect(differing).toEqual(expectedDifferences(truths[0], sliceCounts[0]));
+    const asasRow = await page.getByTestId('judgement-asas_bme').textContent();
+    expect(asasRow).toMatch(/yes \(3\/4\).*yes \(3\/4\).*yes \(3\/4\).*was no before model/);
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+    await shot('compare-exam1');
+
+    // Cleo's false positive: the views go to that slice and tint the quadrant as a difference
+    const extra = cleoExtra(truths[0], sliceCounts[0]);
+    const col = columns.indexOf(extra.quadrant) + (extra.joint === 'right' ? 0 : 4);
+    await page.getByTestId(`differing-cell-${extra.slice}-${col}`).click();
+    const tint = page
+      .locator('[data-view="stir-native"]')
+      .getByTestId(`tint-${extra.joint}-${extra.quadrant}`);
+    await tint.waitFor();
+    expect(await tint.getAttribute('class')).toContain('difference');
+    expect((await page.getByTestId('compare-slice-note').textContent())!.replace(/\s+/g, ' ')).toMatch(
+      new RegExp(`Slice ${extra.slice + 1} readers differ: [^:]*R lower sacrum`),
+    );
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+    await shot('compare-exam1-difference-on-image');
+
+    await page.getByTestId('start-consensus').click();
+    const consensus = page.getByTestId('consensus-result');
+    await consensus.waitFor();
+    expect((await consensus.textContent())!.replace(/\s+/g, ' ')).toMatch(
+      /created from Ada v1, Ben v1, Cleo v1\./,
+    );
+    await shot('compare-consensus');
+  }, 300_000);
+
+  it('sij study-export + sij agreement give the kappas worked out by hand and by R', async () => {
+    const signed = await ada.call<ReadingState>('reading.open', {
+      studyInstanceUid: truths[2].studyInstanceUid,
+    });
+    await ada.call('reading.sign', { readingId: signed.reading.readingId });
     const truthCsv = path.join(work, 'truth.csv');
     writeFileSync(
       truthCsv,
       'case_id,truth\n' +
-        exams.map((e) => `${e.ref.studyInstanceUid},${e.truth.labels.asas_bme ? 1 : 0}`).join('\n') +
+        truths.map((t) => `${t.studyInstanceUid},${t.labels.asas_bme ? 1 : 0}`).join('\n') +
         '\n',
     );
     const csv = path.join(work, 'readers.csv');
-    const exported = await sij(
+    await sij(
       'study-export',
-      stores[0],
+      path.join(ada.dataDir, STORE_FILE),
       '--task',
       'asas_bme',
       '--truth',
@@ -333,13 +398,19 @@ describe('three readers, three exams: import, compare, reader-study agreement', 
       '--out',
       csv,
     );
-    // the stray exam, read by Ben only, has no truth: left out, and said so
-    expect(exported.stderr).toContain('warning: no truth for 2.25.1234: left out of the table');
     const table = readFileSync(csv, 'utf8').trim().split('\n');
     expect(table[0]).toBe(
       'case_id,truth,score,model,reader_Ada_unaided,reader_Ada_aided,reader_Ben_unaided,reader_Ben_aided,reader_Cleo_unaided,reader_Cleo_aided',
     );
-    expect(table).toHaveLength(4);
+    // rows in the order of the truth file's cases? check by case id instead
+    const rows = new Map(table.slice(1).map((l) => [l.split(',')[0], l.split(',')]));
+    truths.forEach((t, e) => {
+      const r = rows.get(t.studyInstanceUid)!;
+      expect(r.slice(4).join(',')).toBe(
+        [0, 1, 2].flatMap((i) => [UNAIDED[e][i], AIDED[e][i]].map((a) => (a === 'yes' ? 1 : 0))).join(','),
+      );
+    });
+
     const agreement = JSON.parse((await sij('agreement', csv, '--json')).stdout);
     const group = (cond: string) => agreement.groups.find((g: { condition: string }) => g.condition === cond);
     expect(group('unaided').cases).toBe(3);
@@ -349,5 +420,22 @@ describe('three readers, three exams: import, compare, reader-study agreement', 
       (p: { a: string; b: string }) => p.a === 'reader_Ada_unaided' && p.b === 'reader_Ben_unaided',
     );
     expect(adaBen.cohen.kappa).toBeCloseTo(COHEN_ADA_BEN_UNAIDED, 12);
-  }, 240_000);
+
+    // R, from the exported file alone (base R: the irr package is not installed here)
+    const r = await run('Rscript', [
+      '-e',
+      `d <- read.csv(commandArgs(TRUE)[1])
+fleiss <- function(x) { n <- ncol(x); yes <- rowSums(x); no <- n - yes
+  P <- mean((yes * (yes - 1) + no * (no - 1)) / (n * (n - 1))); p <- mean(x)
+  Pe <- p^2 + (1 - p)^2; (P - Pe) / (1 - Pe) }
+cohen <- function(a, b) { po <- mean(a == b); pe <- mean(a) * mean(b) + (1 - mean(a)) * (1 - mean(b)); (po - pe) / (1 - pe) }
+u <- as.matrix(d[, grep("_unaided$", names(d))]); a <- as.matrix(d[, grep("_aided$", names(d))])
+cat(sprintf("%.15f %.15f %.15f", fleiss(u), fleiss(a), cohen(d$reader_Ada_unaided, d$reader_Ben_unaided)))`,
+      csv,
+    ]);
+    const [rUnaided, rAided, rCohen] = r.stdout.trim().split(' ').map(Number);
+    expect(group('unaided').fleiss.kappa).toBeCloseTo(rUnaided, 12);
+    expect(group('aided').fleiss.kappa).toBeCloseTo(rAided, 12);
+    expect(adaBen.cohen.kappa).toBeCloseTo(rCohen, 12);
+  }, 300_000);
 });
