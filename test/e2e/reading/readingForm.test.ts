@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../electron/api';
@@ -41,6 +42,10 @@ interface Truth {
   grid: TruthCell[];
   seriesDetails: { stir: { affine: number[]; spacing: Vec3 } };
 }
+
+// Subprocesses run async: a blocking call would starve vitest's RPC on a loaded machine.
+const run = async (cmd: string, args: string[]) =>
+  (await promisify(execFile)(cmd, args, { cwd: repoRoot, encoding: 'utf8' })).stdout;
 
 let host: LoopbackHost;
 let browser: Browser;
@@ -233,13 +238,10 @@ describe('structured reading in Chromium over the loopback host', () => {
 
   it('shows the SPARCC that READING.md’s rule gives for the truth grid (independent Python)', async () => {
     const reference = JSON.parse(
-      execFileSync(
-        'python3',
-        [path.join(import.meta.dirname, 'sparcc_reference.py'), path.join(exam, 'truth.json')],
-        {
-          encoding: 'utf8',
-        },
-      ),
+      await run('python3', [
+        path.join(import.meta.dirname, 'sparcc_reference.py'),
+        path.join(exam, 'truth.json'),
+      ]),
     ) as { first: number; score: number };
     expect(reference.score).toBeGreaterThan(8);
     await page.getByTestId('sparcc-first').fill(String(reference.first + 1));
@@ -291,38 +293,31 @@ describe('structured reading in Chromium over the loopback host', () => {
     const sparcc = (await page.getByTestId('sparcc-score').textContent())!.split(' ')[0];
     const pdf = path.join(OUT, 'reading.pdf');
     const sr = path.join(OUT, 'reading-sr.dcm');
-    execFileSync(
-      'node',
-      [
-        'bin/sij.mjs',
-        'report',
-        truth.studyInstanceUid,
-        '--pdf',
-        pdf,
-        '--sr',
-        sr,
-        '--data-dir',
-        dataDir,
-        '--images',
-        exam,
-      ],
-      { cwd: repoRoot, encoding: 'utf8' },
-    );
-    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    await run('node', [
+      'bin/sij.mjs',
+      'report',
+      truth.studyInstanceUid,
+      '--pdf',
+      pdf,
+      '--sr',
+      sr,
+      '--data-dir',
+      dataDir,
+      '--images',
+      exam,
+    ]);
+    const text = (await run('pdftotext', ['-layout', pdf, '-'])).replace(/\s+/g, ' ');
     expect(text).toContain(OVERRIDE_TEXT);
     expect(text).toContain(`Electronically signed by ${READER.name}`);
     expect(text).toMatch(new RegExp(`SPARCC SIJ inflammation ${sparcc} / 72`));
     expect(text).toContain('random-small 0.1.0');
-    const tree = execFileSync('dsrdump', ['+Pl', sr], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const tree = await run('dsrdump', ['+Pl', sr]);
     expect(tree).toContain(`<has properties TEXT:(,,"Override reason text")="${OVERRIDE_TEXT}">`);
     expect(tree).toContain('<has properties CODE:(,,"Override reason")=(mimic,99SIJR,"Mimic")>');
     expect(tree).toContain('<has obs context PNAME:(,,"Person Observer Name")="Endtoend^Erin^^Dr.">');
     expect(tree).toContain(`<contains NUM:(,,"SPARCC SIJ inflammation score")="${sparcc}"`);
     expect(tree).toContain('"Device Observer Model Name")="random-small 0.1.0 sha256:');
-    execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(OUT, 'report-page')]);
+    await run('pdftoppm', ['-png', '-r', '60', pdf, path.join(OUT, 'report-page')]);
   });
 
   it('blinded: answers first, V commits them and shows the model, then A accepts: keyboard only', async () => {
