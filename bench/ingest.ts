@@ -89,6 +89,8 @@ function bytesOf(files: string[]): number {
 interface Timing {
   wallMs: number;
   cpuMs: number;
+  /** Minor page faults: first touches of fresh memory, which cost system time. */
+  faults: number;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -96,6 +98,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length
 /** Scan + load every stack, as opening an exam does. */
 async function ingestOnce(dir: string): Promise<Timing> {
   const c0 = process.cpuUsage();
+  const f0 = process.resourceUsage().minorPageFault;
   const t0 = performance.now();
   const scan = scanPaths([dir]);
   let stacks = 0;
@@ -106,7 +109,7 @@ async function ingestOnce(dir: string): Promise<Timing> {
   const wallMs = performance.now() - t0;
   const c = process.cpuUsage(c0);
   if (stacks === 0) throw new Error(`no stack was read from ${dir}`);
-  return { wallMs, cpuMs: (c.user + c.system) / 1000 };
+  return { wallMs, cpuMs: (c.user + c.system) / 1000, faults: process.resourceUsage().minorPageFault - f0 };
 }
 
 function writeList(files: string[]): string {
@@ -121,8 +124,8 @@ function pydicomOnce(files: string[]): Timing | undefined {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const py = JSON.parse(res) as { seconds: number; cpuSeconds: number };
-    return { wallMs: py.seconds * 1000, cpuMs: py.cpuSeconds * 1000 };
+    const py = JSON.parse(res) as { seconds: number; cpuSeconds: number; minorFaults: number };
+    return { wallMs: py.seconds * 1000, cpuMs: py.cpuSeconds * 1000, faults: py.minorFaults };
   } catch {
     return undefined;
   }
@@ -168,6 +171,9 @@ interface Row {
   bestCpuMs: number;
   pydicomBestCpuMs?: number;
   bestCpuRatio?: number;
+  /** Median minor page faults per run, ours and pydicom's. */
+  faults: number;
+  pydicomFaults?: number;
   /** 1-minute load average when the row started and when it ended */
   load: [number, number];
   /** MB of the files still in the page cache after eviction (cold rows) */
@@ -215,6 +221,7 @@ async function measure(
     wallMs,
     cpuMs,
     bestCpuMs: Math.min(...ours.map((t) => t.cpuMs)),
+    faults: median(ours.map((t) => t.faults)),
     filesPerS: files.length / (wallMs / 1000),
     mbPerS: bytes / 1e6 / (wallMs / 1000),
     load: [load0, loadavg()[0]],
@@ -227,6 +234,7 @@ async function measure(
     row.cpuRatio = row.pydicomCpuMs / cpuMs;
     row.pydicomBestCpuMs = Math.min(...theirs.map((t) => t.cpuMs));
     row.bestCpuRatio = row.pydicomBestCpuMs / row.bestCpuMs;
+    row.pydicomFaults = median(theirs.map((t) => t.faults));
   }
   return row;
 }
@@ -280,10 +288,10 @@ async function main(): Promise<void> {
     'wall and CPU columns are medians; "best" is the least-disturbed run of each side.',
     'warm: files in the page cache, JIT compiled. cold: files evicted from the page cache (posix_fadvise) before each run, ours and pydicom alike.',
     `CPU ms = user+system time of the process; on a shared machine the CPU ratio is the figure to trust, wall times follow the load (${availableParallelism()} CPUs).`,
-    'set | cache | files | MB | wall ms | CPU ms | files/s | MB/s | pydicom wall ms | pydicom CPU ms | x pydicom (wall) | x pydicom (CPU) | best CPU ms: ours / pydicom (x) | load avg',
+    'set | cache | files | MB | wall ms | CPU ms | files/s | MB/s | pydicom wall ms | pydicom CPU ms | x pydicom (wall) | x pydicom (CPU) | best CPU ms: ours / pydicom (x) | page faults: ours / pydicom | load avg',
     ...rows.map(
       (r) =>
-        `${r.set} | ${r.cache}${r.residentMb !== undefined ? ` (${fmt(r.residentMb)} MB left)` : ''} | ${r.files} | ${fmt(r.mb)} | ${fmt(r.wallMs)} | ${fmt(r.cpuMs)} | ${fmt(r.filesPerS, 0)} | ${fmt(r.mbPerS, 0)} | ${fmt(r.pydicomWallMs)} | ${fmt(r.pydicomCpuMs)} | ${fmt(r.ratio, 2)} | ${fmt(r.cpuRatio, 2)} | ${fmt(r.bestCpuMs)} / ${fmt(r.pydicomBestCpuMs)} (${fmt(r.bestCpuRatio, 2)}) | ${fmt(r.load[0])}-${fmt(r.load[1])}`,
+        `${r.set} | ${r.cache}${r.residentMb !== undefined ? ` (${fmt(r.residentMb)} MB left)` : ''} | ${r.files} | ${fmt(r.mb)} | ${fmt(r.wallMs)} | ${fmt(r.cpuMs)} | ${fmt(r.filesPerS, 0)} | ${fmt(r.mbPerS, 0)} | ${fmt(r.pydicomWallMs)} | ${fmt(r.pydicomCpuMs)} | ${fmt(r.ratio, 2)} | ${fmt(r.cpuRatio, 2)} | ${fmt(r.bestCpuMs)} / ${fmt(r.pydicomBestCpuMs)} (${fmt(r.bestCpuRatio, 2)}) | ${r.faults} / ${r.pydicomFaults ?? '-'} | ${fmt(r.load[0])}-${fmt(r.load[1])}`,
     ),
     `peak RSS (node, whole bench): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   ];
