@@ -322,6 +322,9 @@ describe('three readers, three generated exams: import, blind first, compare in 
     await page.goto(ada.host.url);
     await page.getByTestId('study-row').first().waitFor({ timeout: 60_000 });
     const row = (e: number) => page.getByTestId('study-row').filter({ hasText: truths[e].examId });
+    await expect.poll(() => page.getByTestId('compare-button').count()).toBe(3);
+    expect(await row(2).locator('.readers').textContent()).toContain('2 signed');
+    await shot('compare-worklist');
 
     // exam 3: Ada has not signed, so Compare shows why it will not open
     await row(2).getByTestId('compare-button').click();
