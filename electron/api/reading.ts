@@ -8,6 +8,8 @@ import {
   readingSchema,
   qualitySchema,
   clinicalContextSchema,
+  jointAxesSchema,
+  readingSettingsSchema,
 } from '../reading/pure';
 
 /**
@@ -43,6 +45,7 @@ export const readingPatchSchema = z
         anteriorStep: z.union([z.literal(1), z.literal(-1)]),
       })
       .nullable(),
+    jointAxes: jointAxesSchema,
     quality: qualitySchema,
     context: clinicalContextSchema,
     keyImages: z.array(
@@ -68,7 +71,22 @@ export const methods = {
   'reading.open': method(
     z.object({ studyInstanceUid: z.string().min(1), blinded: z.boolean().optional() }).strict(),
     readingStateSchema,
-    "The study's newest reading; a new draft (pre-filled from a cached model result) when there is none.",
+    "The study's newest reading; a new draft (pre-filled from a cached model result) when there is none, blinded as asked or else as the reader's settings say.",
+  ),
+  'reading.find': method(
+    z.object({ studyInstanceUid: z.string().min(1) }).strict(),
+    readingStateSchema.nullable(),
+    "The study's newest reading, or null; never creates one (the form asks how to start it first).",
+  ),
+  'reading.settings': method(
+    z.object({}).strict(),
+    readingSettingsSchema,
+    "The local reader's reading settings.",
+  ),
+  'reading.updateSettings': method(
+    readingSettingsSchema.partial().strict(),
+    readingSettingsSchema,
+    "Changes the local reader's reading settings (stored in their profile folder).",
   ),
   'reading.get': method(
     id.extend({ version: z.number().int().min(1).optional() }).strict(),
@@ -116,7 +134,7 @@ export const methods = {
   'reading.patch': method(
     id.extend({ patch: readingPatchSchema }).strict(),
     readingStateSchema,
-    'Windows, quality, context, key images, comment.',
+    'Windows, quadrant frame (joint axes), quality, context, key images, comment.',
   ),
   'reading.sign': method(id.strict(), readingStateSchema, 'Signs the draft as the local reader.'),
   'reading.amend': method(

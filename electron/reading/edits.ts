@@ -198,7 +198,14 @@ export function clearCell(r: Reading, ref: CellRef, at: string): Reading {
 export type ReadingPatch = Partial<
   Pick<
     Reading,
-    'jointHeights' | 'sparccFirstSlice' | 'sssWindow' | 'quality' | 'context' | 'keyImages' | 'comment'
+    | 'jointHeights'
+    | 'sparccFirstSlice'
+    | 'sssWindow'
+    | 'jointAxes'
+    | 'quality'
+    | 'context'
+    | 'keyImages'
+    | 'comment'
   >
 >;
 

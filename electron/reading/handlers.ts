@@ -20,6 +20,7 @@ import { fingerprintFiles, imageChangeWarning } from './imageHash';
 import { signBlockers } from './lifecycle';
 import { modelOutputFromInference, type InferenceResultLike } from './modelOutput';
 import { localReaderProfile } from './readerProfile';
+import { loadReadingSettings, saveReadingSettings } from './settingsFile';
 import {
   amendReadingVersion,
   createReading,
@@ -114,7 +115,7 @@ export function readingHandlers(deps: ReadingServiceDeps): ReadingHandlers {
               exam: await examRefFromStudy(study),
               author: reader(),
               at,
-              blinded: blinded ?? false,
+              blinded: blinded ?? loadReadingSettings(deps.dataDir).blindedByDefault,
             }),
             reader(),
           );
@@ -128,6 +129,15 @@ export function readingHandlers(deps: ReadingServiceDeps): ReadingHandlers {
         }
         return state(r);
       }),
+    'reading.find': ({ studyInstanceUid }) =>
+      guard(async () => {
+        const newest = listReadings(deps.db, { studyInstanceUid }).sort((a, b) =>
+          b.updatedAt.localeCompare(a.updatedAt),
+        )[0];
+        return newest ? state(getReading(deps.db, newest.readingId)) : null;
+      }),
+    'reading.settings': () => guard(() => loadReadingSettings(deps.dataDir)),
+    'reading.updateSettings': (change) => guard(() => saveReadingSettings(deps.dataDir, change)),
     'reading.get': ({ readingId, version }) => guard(() => state(getReading(deps.db, readingId, version))),
     'reading.setCell': ({ readingId, cell }) => edit(readingId, 'edit', (r, at) => setCell(r, cell, at)),
     'reading.setJudgement': ({ readingId, key, answer, confidence }) =>

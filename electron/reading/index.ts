@@ -3,6 +3,7 @@ export * from './pure';
 export * from './audit';
 export * from './modelOutput';
 export * from './readerProfile';
+export * from './settingsFile';
 export * from './readingStore';
 export * from './imageHash';
 export * from './export/scoreSummary';

@@ -16,3 +16,4 @@ export * from './schema';
 export * from './labels';
 export * from './lifecycle';
 export * from './edits';
+export * from './settings';

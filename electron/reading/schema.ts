@@ -129,6 +129,20 @@ export const clinicalContextSchema = z.object({
   heavyPhysicalTraining: z.boolean().nullable(),
 });
 
+const vec3 = z.tuple([z.number(), z.number(), z.number()]);
+
+/**
+ * One joint's quadrant frame as the reader left it on the views (patient LPS mm): the joint line
+ * at mid-height, its unit direction towards the head, half its drawn height.
+ */
+export const jointAxisSchema = z.object({
+  centre: vec3,
+  up: vec3.refine((v) => Math.abs(Math.hypot(...v) - 1) < 1e-3, 'up must be a unit vector'),
+  halfHeightMm: z.number().min(5).max(200),
+});
+export const jointAxesSchema = z.object({ left: jointAxisSchema, right: jointAxisSchema });
+export type JointAxesRecord = z.infer<typeof jointAxesSchema>;
+
 export const readingSchema = z.object({
   schema: z.literal(READING_SCHEMA),
   readingId: z.string().min(1),
@@ -153,6 +167,11 @@ export const readingSchema = z.object({
       anteriorStep: z.union([z.literal(1), z.literal(-1)]),
     })
     .nullable(),
+  /**
+   * The quadrant frame the grid was read in, once the reader has moved a handle (absent: the
+   * default estimated from the stack). Optional so that every earlier sij-reading/1 stays valid.
+   */
+  jointAxes: jointAxesSchema.optional(),
   judgements: z.object({
     active_inflammation: judgementSchema,
     asas_bme: judgementSchema,
