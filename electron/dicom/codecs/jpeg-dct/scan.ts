@@ -86,7 +86,6 @@ export function decodeScan(
   const components = scanComponents(header, tables);
   const reader = new BitReader(data, start);
   const coefficients = new Float64Array(64);
-  const work = new Float64Array(64);
   const single = components.length === 1;
   const only = components[0].component;
   const across = single ? Math.ceil(only.width / 8) : frame.mcusAcross;
@@ -108,7 +107,7 @@ export function decodeScan(
           const ac = decodeBlock(reader, c, coefficients);
           const at = ((mcuRow * blocksV + by) * stride + mcuCol * blocksH + bx) * 8;
           // Flat blocks (background, smooth tissue) are common in MR and need no transform.
-          if (ac) inverseDct(coefficients, work, samples, at, stride, frame.precision);
+          if (ac) inverseDct(coefficients, samples, at, stride, frame.precision);
           else fillFlat(coefficients[0], samples, at, stride, frame.precision);
         }
       }
