@@ -9,8 +9,9 @@ import * as volumes from './volumes';
 import * as inference from './inference';
 import * as reading from './reading';
 import * as compare from './compare';
+import * as files from './files';
 
-const features = { app, studies, volumes, inference, reading, compare };
+const features = { app, studies, volumes, inference, reading, compare, files };
 
 type Features = typeof features;
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
@@ -42,6 +43,7 @@ export {
   type SequenceRole,
 } from './studies';
 export { volumeSchema, type VolumePayload } from './volumes';
+export { folderListingSchema, UPLOAD_CHUNK_BYTES, type FolderListing } from './files';
 export {
   taskKeys,
   camSequences,

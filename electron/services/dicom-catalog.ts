@@ -42,6 +42,14 @@ function studyProblems(study: DicomStudy, stacks: StackSummary[]): string[] {
       'No STIR / fat-suppressed fluid-sensitive series found: active inflammation cannot be read and the model cannot run.',
     );
   }
+  for (const role of ['t1', 'stir'] as const) {
+    const main = stacks.filter((s) => s.role === role && s.slices >= 2);
+    if (main.length && !main.some((s) => s.semicoronal)) {
+      problems.push(
+        `The ${role.toUpperCase()} series is ${main[0].orientation}, not semicoronal: SPARCC slices cannot be counted on it and the model cannot run. Ask for a semicoronal acquisition parallel to the sacrum.`,
+      );
+    }
+  }
   for (const s of stacks)
     for (const p of s.problems) problems.push(`${s.description || s.seriesInstanceUid}: ${p}`);
   if (study.series.length === 0) problems.push('The study has no image series.');

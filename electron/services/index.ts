@@ -4,6 +4,7 @@ import { compareHandlers } from '../compare';
 import { localReaderProfile, readingHandlers } from '../reading';
 import { openStore, STORE_FILE } from '../store';
 import { EventBus } from './events';
+import { fileHandlers } from './file-service';
 import { ModelRegistry, modelHandlers } from './model-service';
 import type { InferenceEngine, StudyCatalog } from './ports';
 import { studyHandlers } from './study-service';
@@ -13,6 +14,8 @@ export interface ServiceOptions {
   catalog: StudyCatalog;
   engine: InferenceEngine | null;
   info: { version: string; transport: 'ipc' | 'loopback'; dataDir: string; openOnStart: string | null };
+  /** Folders the browser-mode folder chooser may list; default: home and SIJ_BROWSE_ROOTS. */
+  browseRoots?: string[];
 }
 
 export interface AppServices {
@@ -36,6 +39,7 @@ export function createServices(options: ServiceOptions): AppServices {
     'app.info': async () => info,
     ...studyHandlers(catalog, models, bus),
     ...volumeHandlers(catalog),
+    ...fileHandlers(info.dataDir, options.browseRoots),
     ...modelHandlers(models, options.engine),
     ...readingHandlers({
       db,

@@ -13,6 +13,8 @@ export interface RuntimeOptions {
   /** The model to run: options for the default engine, or false for none (tests of the UI alone). */
   model?: ModelRunnerOptions | false;
   log?: (line: string) => void;
+  /** Folders the browser-mode folder chooser may list (see file-service.ts). */
+  browseRoots?: string[];
 }
 
 export interface Runtime {
@@ -57,7 +59,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.model === false
       ? null
       : new ModelRunner(catalog, { dataDir: options.dataDir, log, ...options.model });
-  const services = createServices({ catalog, engine, info });
+  const services = createServices({ catalog, engine, info, browseRoots: options.browseRoots });
   if (openStudyUid && engine && (await engine.status()).available) {
     // Run the model in the background; the UI shows progress and picks the result up.
     services.models

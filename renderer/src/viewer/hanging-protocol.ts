@@ -102,7 +102,9 @@ export function assignStacks(protocol: HangingProtocol, stacks: StackSummary[]):
     }
     result.stacks[sequence] = candidates[0];
     if (!candidates[0].semicoronal) {
-      result.problems.push(`The ${label} series is ${candidates[0].orientation}, not semicoronal.`);
+      result.problems.push(
+        `The ${label} series is ${candidates[0].orientation}, not semicoronal: the acquired view shows that plane and SPARCC slices cannot be counted on it. Read the reformats with care or ask for a semicoronal ${label} parallel to the sacrum.`,
+      );
     }
   }
   return result;

@@ -60,7 +60,7 @@ describe('SIJ hanging protocol', () => {
     ]);
     expect(b.stacks.stir).toBeUndefined();
     expect(b.problems).toEqual([
-      'The T1 series is axial, not semicoronal.',
+      'The T1 series is axial, not semicoronal: the acquired view shows that plane and SPARCC slices cannot be counted on it. Read the reformats with care or ask for a semicoronal T1 parallel to the sacrum.',
       'No STIR series found: its views stay empty.',
     ]);
   });
