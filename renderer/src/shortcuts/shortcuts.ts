@@ -17,6 +17,9 @@ export type ShortcutAction =
   | 'tool-distance'
   | 'tool-mark-lesion'
   | 'focus-reading'
+  | 'handle-next'
+  | 'handle-move'
+  | 'handle-release'
   | 'reset-view'
   | 'study-next'
   | 'study-prev'
@@ -28,7 +31,12 @@ export interface Shortcut {
   action: ShortcutAction;
   description: string;
   where: 'reading' | 'worklist' | 'everywhere';
+  /** Bound only in this state; such entries win over the plain binding of the same key. */
+  when?: 'handle-selected';
 }
+
+/** States of the reading view that rebind keys. */
+export type ShortcutState = NonNullable<Shortcut['when']>;
 
 export const shortcuts: Shortcut[] = [
   {
@@ -83,6 +91,28 @@ export const shortcuts: Shortcut[] = [
     description: 'Go to the reading form (then J/K, Y/N, 0-4, A accept, O override)',
     where: 'reading',
   },
+  {
+    keys: ['q'],
+    action: 'handle-next',
+    description:
+      'Joint handles (form open): select the next one (left centre, left top, right centre, right top, none)',
+    where: 'reading',
+  },
+  {
+    keys: ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'],
+    action: 'handle-move',
+    description:
+      'With a joint handle selected: centre moves 1 mm; top turns 1° (left/right) or lengthens/shortens 1 mm (up/down)',
+    where: 'reading',
+    when: 'handle-selected',
+  },
+  {
+    keys: ['Escape'],
+    action: 'handle-release',
+    description: 'With a joint handle selected: deselect it (keys go back to the views)',
+    where: 'reading',
+    when: 'handle-selected',
+  },
   { keys: ['r'], action: 'reset-view', description: 'Reset zoom, pan and window', where: 'reading' },
   { keys: ['n'], action: 'study-next', description: 'Next study', where: 'everywhere' },
   { keys: ['p'], action: 'study-prev', description: 'Previous study', where: 'everywhere' },
@@ -101,12 +131,16 @@ export const mouseBindings: { input: string; description: string }[] = [
   { input: 'Drag a joint handle (form open)', description: 'Move a joint centre or turn its line' },
 ];
 
-/** The action bound to a key event, ignoring keys typed into form fields. */
-export function actionFor(event: KeyboardEvent): ShortcutAction | null {
+/** The action bound to a key event in the given states, ignoring keys typed into form fields. */
+export function actionFor(
+  event: KeyboardEvent,
+  states: readonly ShortcutState[] = [],
+): ShortcutAction | null {
   const target = event.target as HTMLElement | null;
   if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) {
     return null;
   }
   if (event.ctrlKey || event.metaKey || event.altKey) return null;
-  return shortcuts.find((s) => s.keys.includes(event.key))?.action ?? null;
+  const bound = shortcuts.filter((s) => s.keys.includes(event.key) && (!s.when || states.includes(s.when)));
+  return (bound.find((s) => s.when) ?? bound[0])?.action ?? null;
 }

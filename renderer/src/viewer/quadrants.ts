@@ -187,3 +187,65 @@ export function moveTop(stack: StackGeometry, a: JointAxis, to: Vec3): JointAxis
   if (length < 5 || dot(d, planeDirections(stack).head) <= 0) return a;
   return { ...a, up: unit(d), halfHeightMm: length };
 }
+
+/** A joint handle: the centre (moves the joint) or the top of its line (turns and lengthens it). */
+export interface HandleRef {
+  joint: Joint;
+  part: 'centre' | 'top';
+}
+
+/** The order the handle key walks through, then back to none selected. */
+export const HANDLE_CYCLE: readonly HandleRef[] = [
+  { joint: 'left', part: 'centre' },
+  { joint: 'left', part: 'top' },
+  { joint: 'right', part: 'centre' },
+  { joint: 'right', part: 'top' },
+];
+
+export function nextHandle(current: HandleRef | null): HandleRef | null {
+  if (!current) return HANDLE_CYCLE[0];
+  const i = HANDLE_CYCLE.findIndex((h) => h.joint === current.joint && h.part === current.part);
+  return HANDLE_CYCLE[i + 1] ?? null;
+}
+
+export type NudgeKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown';
+export const NUDGE_MM = 1;
+export const NUDGE_DEG = 1;
+
+/**
+ * The keyboard's drag. Centre: one step of 1 mm towards the arrow's side of the screen. Top:
+ * left/right turn the line 1 degree about its centre (the top moving towards the arrow's side),
+ * up/down lengthen or shorten it by 1 mm. The same limits as a drag: the top stays above the
+ * centre and the half-height at 5 mm or more.
+ */
+export function nudgeHandle(
+  stack: StackGeometry,
+  a: JointAxis,
+  part: HandleRef['part'],
+  key: NudgeKey,
+  screen: { right: Vec3; down: Vec3 },
+): JointAxis {
+  const towards = {
+    ArrowRight: screen.right,
+    ArrowLeft: scale(screen.right, -1),
+    ArrowDown: screen.down,
+    ArrowUp: scale(screen.down, -1),
+  }[key];
+  if (part === 'centre') return moveCentre(a, add(a.centre, scale(towards, NUDGE_MM)));
+  if (key === 'ArrowUp' || key === 'ArrowDown') {
+    const half = a.halfHeightMm + (key === 'ArrowUp' ? NUDGE_MM : -NUDGE_MM);
+    return half < 5 ? a : { ...a, halfHeightMm: half };
+  }
+  const { normal, head } = planeDirections(stack);
+  const angle = (NUDGE_DEG * Math.PI) / 180;
+  // Rodrigues about the slice normal, turning the way the top's tangent points towards the arrow.
+  const sign = dot(cross(normal, a.up), towards) >= 0 ? 1 : -1;
+  const t = sign * angle;
+  const up = unit(
+    add(
+      add(scale(a.up, Math.cos(t)), scale(cross(normal, a.up), Math.sin(t))),
+      scale(normal, dot(normal, a.up) * (1 - Math.cos(t))),
+    ),
+  );
+  return dot(up, head) <= 0 ? a : { ...a, up };
+}

@@ -25,11 +25,15 @@ import { applyPreset, windowPresets, type WindowLevel } from './window-presets';
 import type { Joint, Quadrant } from '../../../electron/reading/pure';
 import {
   estimateJointAxes,
+  nextHandle,
+  nudgeHandle,
   onSlice,
   quadrantAt,
   quadrantCentre,
   sliceIndexAt,
+  type HandleRef,
   type JointAxes,
+  type NudgeKey,
 } from './quadrants';
 
 export interface StackInView extends StackGeometry {
@@ -94,6 +98,16 @@ export class ViewerState {
   quadrantHighlights = $state.raw<QuadrantHighlight[]>([]);
   /** Called when the reader marks a lesion in a view with the mark-lesion tool (the form sets it). */
   onMarkLesion: ((at: GridPosition) => void) | null = null;
+  /** The joint handle the arrow keys move (keyboard equivalent of dragging), if any. */
+  selectedHandle = $state<HandleRef | null>(null);
+  /** Called when the reader has moved a joint (drag released, arrow key): the form saves the frame. */
+  onJointsChanged: ((axes: JointAxes) => void) | null = null;
+  /**
+   * A blinded reading not yet committed: no model output anywhere (scores, decisions, heat maps).
+   * The reading view starts it true when it has a reading form, so nothing flashes up while the
+   * form finds out whether the reading is blinded.
+   */
+  modelHidden = $state(false);
 
   /** The stack whose slices the reading grid counts: STIR (SPARCC is read on it), else T1. */
   gridStack(): StackInView | null {
@@ -205,8 +219,28 @@ export class ViewerState {
   }
 
   toggleOverlay(task: TaskKey): void {
+    if (this.modelHidden) return;
     // One map at a time: three superimposed heatmaps would hide each other.
     this.overlayTask = this.overlayTask === task ? null : task;
+  }
+
+  hideModel(hidden: boolean): void {
+    this.modelHidden = hidden;
+    if (hidden) this.overlayTask = null;
+  }
+
+  selectNextHandle(): void {
+    this.selectedHandle = this.showQuadrants && this.joints ? nextHandle(this.selectedHandle) : null;
+  }
+
+  /** Arrow key on the selected handle, in the screen directions of the semicoronal views. */
+  nudgeSelectedHandle(key: NudgeKey): void {
+    const stack = this.gridStack();
+    const h = this.selectedHandle;
+    if (!stack || !h || !this.joints) return;
+    const next = nudgeHandle(stack, this.joints[h.joint], h.part, key, viewFrame(stack, 'native'));
+    this.joints = { ...this.joints, [h.joint]: next };
+    this.onJointsChanged?.(this.joints);
   }
 
   nextLayout(): void {
