@@ -55,6 +55,7 @@ let truth: Truth;
 let blindTruth: Truth & { examId: string };
 let dataDir: string;
 let closeRuntime: () => Promise<void>;
+let api: Awaited<ReturnType<typeof createRuntime>>['services']['handlers'];
 
 const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
 const cellId = (c: { slice: number; joint: string; quadrant: string }) =>
@@ -86,18 +87,15 @@ beforeAll(async () => {
   writeFileSync(path.join(dataDir, 'reader.json'), JSON.stringify(READER));
   const runtime = await createRuntime({ dataDir, transport: 'loopback', model: { model: MODEL } });
   closeRuntime = runtime.close;
+  api = runtime.services.handlers;
   // Import and run the model through the same API the page uses, so the reading opens pre-filled.
   await runtime.services.handlers['studies.import']({ paths: [exam] });
   await runtime.services.handlers['inference.run']({ studyInstanceUid: truth.studyInstanceUid });
-  // A second exam read blinded (as in a reader study): its reading is created blinded up front.
+  // A second exam, read blinded from the UI with the reader's setting on (last case).
   const blindExam = ensurePhantom(path.join(OUT, 'exam-seed4'), 4, ['--findings', 'case=normal']);
   blindTruth = JSON.parse(readFileSync(path.join(blindExam, 'truth.json'), 'utf8')) as typeof blindTruth;
   await runtime.services.handlers['studies.import']({ paths: [blindExam] });
   await runtime.services.handlers['inference.run']({ studyInstanceUid: blindTruth.studyInstanceUid });
-  await runtime.services.handlers['reading.open']({
-    studyInstanceUid: blindTruth.studyInstanceUid,
-    blinded: true,
-  });
   host = await startLoopbackHost({
     dispatch: createDispatcher(runtime.services.handlers),
     subscribe: (l) => runtime.services.bus.subscribe(l),
@@ -130,7 +128,12 @@ describe('structured reading in Chromium over the loopback host', () => {
       null,
       { timeout: 60_000 },
     );
+    // No reading yet: the form asks how to start it; the setting is off, so not blinded.
+    await page.getByTestId('start-reading').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('start-blinded').isChecked()).toBe(false);
+    await page.getByTestId('start-reading').click();
     await page.getByTestId('computed-scores').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('score-asas_bme').count()).toBe(1);
     for (const view of ['t1-native', 'stir-native'])
       for (const joint of ['left', 'right']) {
         await page.getByTestId(`joint-centre-${joint}-${view}`).waitFor();
@@ -236,6 +239,44 @@ describe('structured reading in Chromium over the loopback host', () => {
     await page.mouse.up();
   });
 
+  it('keyboard handles: Q selects a handle, arrows move it 1 mm; the frame is saved, audited and restored', async () => {
+    const before = await hook<Record<Joint, { centre: Vec3; up: Vec3; halfHeightMm: number }>>('joints');
+    const right = await hook<{ right: Vec3 }>('frame', 'stir-native').then((f) => f.right);
+    await blur();
+    await page.keyboard.press('q');
+    expect(await hook('selectedHandle')).toEqual({ joint: 'left', part: 'centre' });
+    await expect
+      .poll(() => page.locator('[data-testid=joint-centre-left-stir-native].selected').count())
+      .toBe(1);
+    for (let n = 0; n < 3; n++) await page.keyboard.press('ArrowRight');
+    const crosshair = await hook<Vec3>('crosshair');
+    await page.keyboard.press('ArrowDown'); // moves the handle 1 mm down, not the slice
+    expect(await hook<Vec3>('crosshair')).toEqual(crosshair);
+    await page.keyboard.press('Escape'); // releases the handle, stays on the study
+    expect(await hook('selectedHandle')).toBeNull();
+    const moved = await hook<typeof before>('joints');
+    const along = (d: Vec3) => [0, 1, 2].reduce((sum, i) => sum + d[i] * right[i], 0);
+    const delta = [0, 1, 2].map((i) => moved.left.centre[i] - before.left.centre[i]) as Vec3;
+    expect(along(delta)).toBeCloseTo(3, 6);
+    expect(Math.hypot(...delta)).toBeCloseTo(Math.hypot(3, 1), 6);
+    expect(moved.right).toEqual(before.right);
+    const readingId = (await api['reading.find']({ studyInstanceUid: truth.studyInstanceUid }))!.reading
+      .readingId;
+    await expect
+      .poll(async () => (await api['reading.get']({ readingId })).reading.jointAxes?.left.centre)
+      .toEqual(moved.left.centre);
+    const audit = await api['reading.audit']({ readingId });
+    expect(audit.some((a) => a.path.startsWith('jointAxes') && a.actor.id === READER.id)).toBe(true);
+    // Leave and reopen: the views come back with the reader's frame, not the default estimate.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('study-row').filter({ hasText: 'alpha-000003' }).dblclick();
+    await page.getByTestId('computed-scores').waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => hook<typeof before>('joints').then((j) => j?.left.centre))
+      .toEqual(moved.left.centre);
+    await page.getByTestId('view-stir-native').screenshot({ path: path.join(OUT, '03b-frame-restored.png') });
+  });
+
   it('shows the SPARCC that READING.md’s rule gives for the truth grid (independent Python)', async () => {
     const reference = JSON.parse(
       await run('python3', [
@@ -293,6 +334,7 @@ describe('structured reading in Chromium over the loopback host', () => {
     const sparcc = (await page.getByTestId('sparcc-score').textContent())!.split(' ')[0];
     const pdf = path.join(OUT, 'reading.pdf');
     const sr = path.join(OUT, 'reading-sr.dcm');
+    const json = path.join(OUT, 'reading.json');
     await run('node', [
       'bin/sij.mjs',
       'report',
@@ -301,6 +343,8 @@ describe('structured reading in Chromium over the loopback host', () => {
       pdf,
       '--sr',
       sr,
+      '--json',
+      json,
       '--data-dir',
       dataDir,
       '--images',
@@ -318,15 +362,44 @@ describe('structured reading in Chromium over the loopback host', () => {
     expect(tree).toContain(`<contains NUM:(,,"SPARCC SIJ inflammation score")="${sparcc}"`);
     expect(tree).toContain('"Device Observer Model Name")="random-small 0.1.0 sha256:');
     await run('pdftoppm', ['-png', '-r', '60', pdf, path.join(OUT, 'report-page')]);
+    // The quadrant frame the grid was read in travels with the export.
+    const exported = JSON.parse(readFileSync(json, 'utf8')) as { reading: { jointAxes?: unknown } };
+    expect(exported.reading.jointAxes).toEqual(await hook('joints'));
   });
 
-  it('blinded: answers first, V commits them and shows the model, then A accepts: keyboard only', async () => {
+  it('blinded from the UI with the setting on: no model output anywhere until V; unassisted and final answers stored', async () => {
     await blur();
     await page.keyboard.press('Escape');
+    // The reader's setting, turned on in an earlier session; the start card follows it.
+    await api['reading.updateSettings']({ blindedByDefault: true });
     await page.getByTestId('study-row').filter({ hasText: blindTruth.examId }).dblclick();
-    await page.getByTestId('computed-scores').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('suggestion-active_inflammation').count()).toBe(0);
+    await page.getByTestId('start-reading').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('start-blinded').isChecked()).toBe(true);
+    expect(await page.getByTestId('setting-blinded-default').isChecked()).toBe(true);
+    // The setting's checkbox writes through the API (off, then on again).
+    await page.getByTestId('setting-blinded-default').uncheck();
+    await expect.poll(() => api['reading.settings']({})).toEqual({ blindedByDefault: false });
+    await page.getByTestId('setting-blinded-default').check();
+    await expect.poll(() => api['reading.settings']({})).toEqual({ blindedByDefault: true });
+    await page.getByTestId('model-hidden').waitFor({ timeout: 60_000 });
     await blur();
+    await page.keyboard.press('g');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('computed-scores').waitFor({ timeout: 60_000 });
+    await page.getByTestId('model-hidden').waitFor();
+    const modelShown = async () => ({
+      scores: await page.locator('[data-testid^=score-]').count(),
+      suggestions: await page.locator('[data-testid^=suggestion-]').count(),
+      toggles: await page.locator('[data-testid^=overlay-toggle-]:not([disabled])').count(),
+      probabilities: (await page.locator('aside').innerText()).match(/\b[01]\.\d{3}\b/g),
+    });
+    expect(await modelShown()).toEqual({ scores: 0, suggestions: 0, toggles: 0, probabilities: null });
+    expect(await page.locator('[data-testid^=overlay-toggle-][disabled]').count()).toBe(3);
+    // The heat-map keys do nothing while blinded.
+    await blur();
+    await page.keyboard.press('b');
+    expect(await page.locator('[data-testid=overlay-toggle-asas_bme][aria-pressed=true]').count()).toBe(0);
+    await shot('06-blinded-hidden');
     await page.keyboard.press('g');
     for (const [answer, confidence] of [
       ['y', '3'],
@@ -341,16 +414,40 @@ describe('structured reading in Chromium over the loopback host', () => {
     await expect
       .poll(() => page.getByTestId('confidence-overall_axspa-1').getAttribute('class'))
       .toContain('chosen');
+    expect((await modelShown()).scores).toBe(0);
     await page.keyboard.press('v');
     await page.getByTestId('suggestion-active_inflammation').waitFor();
     expect(await page.getByTestId('judgement-active_inflammation').textContent()).toContain(
       'before model: yes (3)',
     );
+    // Committed: the scores panel shows the probabilities and its map toggles again.
+    await expect.poll(() => page.locator('[data-testid^=score-]').count()).toBe(3);
+    expect(await page.locator('[data-testid^=overlay-toggle-]:not([disabled])').count()).toBe(3);
+    // The B pressed while blinded had turned no map on.
+    expect(await page.getByTestId('overlay-toggle-asas_bme').getAttribute('aria-pressed')).toBe('false');
     // Back up to judgement 1 (K), then accept the three suggestions in turn.
     for (let n = 0; n < 3; n++) await page.keyboard.press('k');
     for (const key of ['a', 'j', 'a', 'j', 'a']) await page.keyboard.press(key);
     await expect.poll(() => page.getByTestId('sign').isEnabled()).toBe(true);
     expect(await page.getByTestId('judgement-structural').textContent()).toContain('before model: no (1)');
-    await shot('06-blinded-revealed');
+    await shot('07-blinded-revealed');
+    // Read back through the API: the unassisted answers beside the final (accepted) ones.
+    const stored = (await api['reading.find']({ studyInstanceUid: blindTruth.studyInstanceUid }))!.reading;
+    expect(stored.blinded).toBe(true);
+    expect(stored.modelRevealedAt).not.toBeNull();
+    const model = stored.model!;
+    const expected = { active_inflammation: ['yes', 3], asas_bme: ['no', 2], structural: ['no', 1] } as const;
+    for (const [key, [answer, confidence]] of Object.entries(expected)) {
+      const j = stored.judgements[key as keyof typeof expected];
+      expect(j.unassisted).toMatchObject({ answer, confidence });
+      const task = model.tasks.find((t) => t.key === key)!;
+      expect(j.answer).toBe(task.probability >= task.threshold ? 'yes' : 'no');
+      expect(j.verdict?.kind).toBe('accept');
+    }
+    expect(stored.judgements.overall_axspa).toMatchObject({
+      answer: 'yes',
+      confidence: 1,
+      unassisted: { answer: 'yes', confidence: 1 },
+    });
   });
 });
