@@ -131,6 +131,7 @@ describe('structured reading in Chromium over the loopback host', () => {
     // No reading yet: the form asks how to start it; the setting is off, so not blinded.
     await page.getByTestId('start-reading').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('start-blinded').isChecked()).toBe(false);
+    await page.locator('aside').screenshot({ path: path.join(OUT, '00-start-card.png') });
     await page.getByTestId('start-reading').click();
     await page.getByTestId('computed-scores').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.getByTestId('score-asas_bme').count()).toBe(1);
@@ -248,6 +249,9 @@ describe('structured reading in Chromium over the loopback host', () => {
     await expect
       .poll(() => page.locator('[data-testid=joint-centre-left-stir-native].selected').count())
       .toBe(1);
+    await page
+      .getByTestId('view-stir-native')
+      .screenshot({ path: path.join(OUT, '03a-handle-selected.png') });
     for (let n = 0; n < 3; n++) await page.keyboard.press('ArrowRight');
     const crosshair = await hook<Vec3>('crosshair');
     await page.keyboard.press('ArrowDown'); // moves the handle 1 mm down, not the slice
