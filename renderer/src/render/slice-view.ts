@@ -99,14 +99,21 @@ export class SliceView {
   /** Shows the plane with normal `frame.normal` through `planePoint`, framed by `camera`. */
   setView(frame: ViewFrame, camera: ViewCamera, planePoint: Vec3): void {
     this.frame = frame;
+    // A point elsewhere on the same plane shows the same image: keep the old origin, so the
+    // view's vtk objects stay unmodified and the surface skips redrawing it.
+    const previous = this.image.plane.getOrigin() as Vec3;
+    const samePlane =
+      this.image.plane.getNormal().every((n, i) => n === frame.normal[i]) &&
+      Math.abs(dot(sub(planePoint, previous), frame.normal)) < 1e-6;
+    const origin = samePlane ? previous : planePoint;
     this.image.plane.setNormal(...frame.normal);
-    this.image.plane.setOrigin(...planePoint);
+    this.image.plane.setOrigin(...origin);
     if (this.overlay) {
       this.overlay.plane.setNormal(...frame.normal);
-      this.overlay.plane.setOrigin(...add(planePoint, scale(frame.normal, -OVERLAY_LIFT_MM)));
+      this.overlay.plane.setOrigin(...add(origin, scale(frame.normal, -OVERLAY_LIFT_MM)));
     }
     // Focal point on the plane, camera behind it looking along the normal (see geometry.ts).
-    const focal = add(camera.center, scale(frame.normal, dot(sub(planePoint, camera.center), frame.normal)));
+    const focal = add(camera.center, scale(frame.normal, dot(sub(origin, camera.center), frame.normal)));
     const cam = this.renderer.getActiveCamera();
     cam.setFocalPoint(...focal);
     cam.setPosition(...add(focal, scale(frame.normal, -1000)));
