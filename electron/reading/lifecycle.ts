@@ -11,6 +11,18 @@ export function versionState(r: Pick<Reading, 'status'>, hasSuccessor: boolean):
   return hasSuccessor ? 'amended' : 'signed';
 }
 
+/**
+ * A study's reading status for the worklist, from the states of all its reading versions: "signed"
+ * once any reading has a signed current version (the report exists), else "draft" while any reading
+ * (or an amendment) is unsigned, else "unread". An amended version alone does not count as signed:
+ * its successor is the current version.
+ */
+export function studyReadingStatus(states: readonly VersionState[]): 'unread' | 'draft' | 'signed' {
+  if (states.includes('signed')) return 'signed';
+  if (states.includes('draft')) return 'draft';
+  return 'unread';
+}
+
 /** What still stops the reader from signing, in words the form can show. */
 export function signBlockers(r: Reading): string[] {
   const out: string[] = [];

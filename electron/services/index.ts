@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Handlers } from '../api';
 import { compareHandlers } from '../compare';
-import { localReaderProfile, readingHandlers } from '../reading';
+import { listReadings, localReaderProfile, readingHandlers, studyReadingStatus } from '../reading';
 import { openStore, STORE_FILE } from '../store';
 import { EventBus } from './events';
 import { fileHandlers } from './file-service';
@@ -37,7 +37,9 @@ export function createServices(options: ServiceOptions): AppServices {
   const db = openStore(path.join(info.dataDir, STORE_FILE));
   const handlers: Handlers = {
     'app.info': async () => info,
-    ...studyHandlers(catalog, models, bus),
+    ...studyHandlers(catalog, models, bus, (uid) =>
+      studyReadingStatus(listReadings(db, { studyInstanceUid: uid }).map((r) => r.state)),
+    ),
     ...volumeHandlers(catalog),
     ...fileHandlers(info.dataDir, options.browseRoots),
     ...modelHandlers(models, options.engine),

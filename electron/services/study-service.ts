@@ -5,11 +5,16 @@ import type { CatalogStudy, StudyCatalog } from './ports';
 
 type StudyHandlers = Pick<Handlers, 'studies.list' | 'studies.get' | 'studies.import'>;
 
-export function studyHandlers(catalog: StudyCatalog, models: ModelRegistry, bus: EventBus): StudyHandlers {
+export function studyHandlers(
+  catalog: StudyCatalog,
+  models: ModelRegistry,
+  bus: EventBus,
+  readingStatusOf: (studyInstanceUid: string) => StudySummary['readingStatus'],
+): StudyHandlers {
   const withStatus = (s: CatalogStudy): StudySummary => ({
     ...s,
     modelStatus: models.statusOf(s.studyInstanceUid),
-    readingStatus: 'unread',
+    readingStatus: readingStatusOf(s.studyInstanceUid),
   });
   return {
     async 'studies.list'() {

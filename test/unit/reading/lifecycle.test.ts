@@ -13,6 +13,7 @@ import {
   setJudgement,
   signBlockers,
   signReading,
+  studyReadingStatus,
   suggestionFor,
   versionState,
   type Reading,
@@ -190,5 +191,18 @@ describe('schema validation', () => {
     ).toThrow(/judgements.overall_axspa.confidence/);
     const signedWithoutSigner = { ...fresh(), status: 'signed' };
     expect(() => parseReading(signedWithoutSigner, 'y')).toThrow(/signed without signer/);
+  });
+});
+
+describe('study reading status for the worklist (worked examples)', () => {
+  it('is unread without readings, draft while unsigned, signed once a current version is signed', () => {
+    expect(studyReadingStatus([])).toBe('unread');
+    expect(studyReadingStatus(['draft'])).toBe('draft');
+    expect(studyReadingStatus(['signed'])).toBe('signed');
+    // Reader A signed, reader B is still drafting a second opinion: the report exists.
+    expect(studyReadingStatus(['signed', 'draft'])).toBe('signed');
+    // Version 1 amended, version 2 is the unsigned amendment: no current signed report.
+    expect(studyReadingStatus(['amended', 'draft'])).toBe('draft');
+    expect(studyReadingStatus(['amended', 'signed'])).toBe('signed');
   });
 });
