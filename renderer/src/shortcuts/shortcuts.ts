@@ -67,11 +67,21 @@ export const shortcuts: Shortcut[] = [
   {
     keys: ['i'],
     action: 'overlay-active_inflammation',
-    description: 'Heatmap: active inflammation on/off',
+    description: 'Heatmap: active inflammation on/off (not while a blinded reading is uncommitted)',
     where: 'reading',
   },
-  { keys: ['b'], action: 'overlay-asas_bme', description: 'Heatmap: ASAS BME on/off', where: 'reading' },
-  { keys: ['s'], action: 'overlay-structural', description: 'Heatmap: structural on/off', where: 'reading' },
+  {
+    keys: ['b'],
+    action: 'overlay-asas_bme',
+    description: 'Heatmap: ASAS BME on/off (not while blinded)',
+    where: 'reading',
+  },
+  {
+    keys: ['s'],
+    action: 'overlay-structural',
+    description: 'Heatmap: structural on/off (not while blinded)',
+    where: 'reading',
+  },
   { keys: ['h'], action: 'overlay-off', description: 'Hide all heatmaps', where: 'reading' },
   {
     keys: ['d'],
@@ -88,7 +98,8 @@ export const shortcuts: Shortcut[] = [
   {
     keys: ['g'],
     action: 'focus-reading',
-    description: 'Go to the reading form (then J/K, Y/N, 0-4, A accept, O override)',
+    description:
+      'Go to the reading form (then J/K, Y/N, 0-4, A accept, O override; V commits a blinded read and shows the model)',
     where: 'reading',
   },
   {
