@@ -21,7 +21,11 @@ function check(name, cmd, args) {
 }
 
 const suites = {
-  typecheck: () => check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']),
+  typecheck: () => {
+    check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+    // tsc does not read .svelte files: their script blocks are checked here.
+    check('svelte-check', 'npx', ['svelte-check', '--workspace', 'renderer', '--output', 'human']);
+  },
   lint: () => {
     check('eslint', 'npx', ['eslint', '.']);
     check('prettier', 'npx', ['prettier', '--check', '.']);

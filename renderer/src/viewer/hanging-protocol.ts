@@ -35,6 +35,18 @@ const planeTitle: Record<PlaneKind, string> = {
   sagittal: 'sagittal reformat',
 };
 
+/**
+ * A view's title from the stack it actually shows: an acquired plane that is not semicoronal is named
+ * as what it is, so an axial-only exam is never labelled "semicoronal" on the image.
+ */
+export function viewTitle(
+  spec: ViewSpec,
+  stack: Pick<StackSummary, 'orientation' | 'semicoronal'> | undefined,
+): string {
+  if (spec.plane !== 'native' || !stack || stack.semicoronal) return spec.title;
+  return `${spec.sequence === 't1' ? 'T1' : 'STIR'} ${stack.orientation} (acquired, not semicoronal)`;
+}
+
 function views(): ViewSpec[] {
   const out: ViewSpec[] = [];
   for (const sequence of ['t1', 'stir'] as const) {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StackSummary } from '../../../electron/api';
-import { assignStacks, layoutViews, sijProtocol } from '../../../renderer/src/viewer/hanging-protocol';
+import {
+  assignStacks,
+  layoutViews,
+  sijProtocol,
+  viewTitle,
+} from '../../../renderer/src/viewer/hanging-protocol';
 
 function stack(over: Partial<StackSummary>): StackSummary {
   return {
@@ -63,5 +68,19 @@ describe('SIJ hanging protocol', () => {
       'The T1 series is axial, not semicoronal: the acquired view shows that plane and SPARCC slices cannot be counted on it. Read the reformats with care or ask for a semicoronal T1 parallel to the sacrum.',
       'No STIR series found: its views stay empty.',
     ]);
+  });
+});
+
+describe('view titles', () => {
+  const view = (id: string) => sijProtocol.views.find((v) => v.id === id)!;
+  it('name the acquired plane as it is: semicoronal keeps the protocol title, axial says so', () => {
+    expect(viewTitle(view('t1-native'), stack({}))).toBe('T1 semicoronal (acquired)');
+    expect(viewTitle(view('stir-native'), stack({ orientation: 'axial', semicoronal: false }))).toBe(
+      'STIR axial (acquired, not semicoronal)',
+    );
+    expect(viewTitle(view('stir-axial'), stack({ orientation: 'axial', semicoronal: false }))).toBe(
+      'STIR axial reformat',
+    );
+    expect(viewTitle(view('t1-native'), undefined)).toBe('T1 semicoronal (acquired)');
   });
 });
