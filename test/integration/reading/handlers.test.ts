@@ -4,66 +4,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../electron/api/contract';
 import { methods } from '../../../electron/api/reading';
-import type { DicomStack, DicomStudy } from '../../../electron/dicom';
 import { readingHandlers } from '../../../electron/reading';
 import { openStore, STORE_FILE } from '../../../electron/store';
+import { modelResult, scannedStudy } from './scannedStudy';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sij-reading-api-'));
-const files = [1, 2, 3].map((n) => {
-  const f = path.join(dir, `IM${n}.dcm`);
-  writeFileSync(f, `image ${n}`);
-  return f;
-});
+const { study, files } = scannedStudy('1.2.3', dir);
 writeFileSync(path.join(dir, 'reader.json'), JSON.stringify({ id: 'u-1', name: 'Dr. Test Reader' }));
-
-/** The parts of a scanned study the reading service reads (stack role, dims, slice files). */
-const stack = (uid: string, role: 't1' | 'stir') =>
-  ({
-    seriesInstanceUid: uid,
-    dims: [4, 4, 3],
-    role: { role, confidence: 0.9, evidence: [] },
-    slices: files.map((p, n) => ({ path: p, sopInstanceUid: `${uid}.${n}` })),
-  }) as unknown as DicomStack;
-const study: DicomStudy = {
-  studyInstanceUid: '1.2.3',
-  patientId: 'P1',
-  patientName: 'Doe^J',
-  studyDate: '20260101',
-  description: 'SIJ',
-  series: [
-    {
-      seriesInstanceUid: '1.2.3.1',
-      description: 'T1',
-      modality: 'MR',
-      sopClassUid: '1.2.840.10008.5.1.4.1.1.4',
-      stacks: [stack('1.2.3.1', 't1')],
-    },
-    {
-      seriesInstanceUid: '1.2.3.2',
-      description: 'STIR',
-      modality: 'MR',
-      sopClassUid: '1.2.840.10008.5.1.4.1.1.4',
-      stacks: [stack('1.2.3.2', 'stir')],
-    },
-  ],
-};
-const inference = {
-  model: {
-    id: 'm',
-    version: '1',
-    sha256: 'c'.repeat(64),
-    name: 'Demo',
-    clinicalUse: false,
-    disclaimer: 'Not for clinical use.',
-  },
-  tasks: [
-    { key: 'active_inflammation', label: 'a', probability: 0.9, threshold: 0.5 },
-    { key: 'asas_bme', label: 'b', probability: 0.2, threshold: 0.5 },
-    { key: 'structural', label: 'c', probability: 0.7, threshold: 0.6 },
-  ],
-  completedAt: '2026-11-30T10:00:00.000Z',
-};
-
 function service(
   db = openStore(path.join(mkdtempSync(path.join(os.tmpdir(), 'sij-reading-api-db-')), STORE_FILE)),
 ) {
@@ -72,7 +19,7 @@ function service(
     db,
     dataDir: dir,
     findStudy: async (uid) => (uid === study.studyInstanceUid ? study : null),
-    modelResult: async () => inference,
+    modelResult: async () => modelResult,
     emit: (e) => events.push(e),
   });
   return { h, events, db };

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../electron/api';
-import type { DicomStack, DicomStudy } from '../../../electron/dicom';
 import {
   READING_SETTINGS_FILE,
   exportReadingJson,
@@ -12,6 +11,7 @@ import {
   readingHandlers,
 } from '../../../electron/reading';
 import { openStore, STORE_FILE } from '../../../electron/store';
+import { modelResult, scannedStudy } from './scannedStudy';
 
 /**
  * The reader's blinded-by-default setting (profile folder, typed API) and the quadrant frame
@@ -20,57 +20,7 @@ import { openStore, STORE_FILE } from '../../../electron/store';
 
 const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
 const imageDir = tmp('sij-frame-img-');
-const files = [1, 2, 3].map((n) => {
-  const f = path.join(imageDir, `IM${n}.dcm`);
-  writeFileSync(f, `image ${n}`);
-  return f;
-});
-const stack = (uid: string, role: 't1' | 'stir') =>
-  ({
-    seriesInstanceUid: uid,
-    dims: [4, 4, 3],
-    role: { role, confidence: 0.9, evidence: [] },
-    slices: files.map((p, n) => ({ path: p, sopInstanceUid: `${uid}.${n}` })),
-  }) as unknown as DicomStack;
-const studyOf = (uid: string): DicomStudy => ({
-  studyInstanceUid: uid,
-  patientId: 'P1',
-  patientName: 'Doe^J',
-  studyDate: '20260101',
-  description: 'SIJ',
-  series: [
-    {
-      seriesInstanceUid: `${uid}.1`,
-      description: 'T1',
-      modality: 'MR',
-      sopClassUid: '1.2.840.10008.5.1.4.1.1.4',
-      stacks: [stack(`${uid}.1`, 't1')],
-    },
-    {
-      seriesInstanceUid: `${uid}.2`,
-      description: 'STIR',
-      modality: 'MR',
-      sopClassUid: '1.2.840.10008.5.1.4.1.1.4',
-      stacks: [stack(`${uid}.2`, 'stir')],
-    },
-  ],
-});
-const inference = {
-  model: {
-    id: 'm',
-    version: '1',
-    sha256: 'c'.repeat(64),
-    name: 'Demo',
-    clinicalUse: false,
-    disclaimer: 'Demo.',
-  },
-  tasks: [
-    { key: 'active_inflammation', label: 'a', probability: 0.9, threshold: 0.5 },
-    { key: 'asas_bme', label: 'b', probability: 0.2, threshold: 0.5 },
-    { key: 'structural', label: 'c', probability: 0.7, threshold: 0.6 },
-  ],
-  completedAt: '2026-11-30T10:00:00.000Z',
-};
+const studyOf = (uid: string) => scannedStudy(uid, imageDir).study;
 
 /** The API as a client sees it: zod-validated params and results through the dispatcher. */
 function workstation() {
@@ -81,7 +31,7 @@ function workstation() {
     db,
     dataDir,
     findStudy: async (uid) => studyOf(uid),
-    modelResult: async () => inference,
+    modelResult: async () => modelResult,
   });
   const dispatch = createDispatcher(handlers as never);
   let n = 0;
