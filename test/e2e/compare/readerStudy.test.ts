@@ -5,10 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../../electron/api';
-import { startLoopbackHost, type LoopbackHost } from '../../../electron/host';
-import { createRuntime, rendererDist } from '../../../electron/services';
+import type { LoopbackHost } from '../../../electron/host';
+import { createRuntime } from '../../../electron/services';
 import { STORE_FILE } from '../../../electron/store';
+import { serveRuntime } from '../ui/serve-runtime';
 import { openBrowser, type Browser } from '../ui/chromium';
 import { ensurePhantom, ensureRendererBuilt, repoRoot, screenshotDir } from '../ui/fixtures';
 
@@ -140,11 +140,7 @@ async function workstation(reader: (typeof READERS)[number]): Promise<Workstatio
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(path.join(dataDir, 'reader.json'), JSON.stringify(reader));
   const runtime = await createRuntime({ dataDir, transport: 'loopback', model: { model: MODEL } });
-  const host = await startLoopbackHost({
-    dispatch: createDispatcher(runtime.services.handlers),
-    subscribe: (l) => runtime.services.bus.subscribe(l),
-    staticRoot: rendererDist,
-  });
+  const host = await serveRuntime(runtime);
   let id = 0;
   const call = async <T>(method: string, params: Record<string, unknown>): Promise<T> => {
     const res = await fetch(`http://127.0.0.1:${host.port}/api`, {

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../../electron/api';
-import { startLoopbackHost, type LoopbackHost } from '../../../electron/host';
-import { createRuntime, rendererDist } from '../../../electron/services';
+import type { LoopbackHost } from '../../../electron/host';
+import { createRuntime } from '../../../electron/services';
+import { serveRuntime } from '../ui/serve-runtime';
 import { openBrowser, type Browser } from '../ui/chromium';
 import { ensurePhantom, ensureRendererBuilt, repoRoot } from '../ui/fixtures';
 
@@ -96,11 +96,7 @@ beforeAll(async () => {
   blindTruth = JSON.parse(readFileSync(path.join(blindExam, 'truth.json'), 'utf8')) as typeof blindTruth;
   await runtime.services.handlers['studies.import']({ paths: [blindExam] });
   await runtime.services.handlers['inference.run']({ studyInstanceUid: blindTruth.studyInstanceUid });
-  host = await startLoopbackHost({
-    dispatch: createDispatcher(runtime.services.handlers),
-    subscribe: (l) => runtime.services.bus.subscribe(l),
-    staticRoot: rendererDist,
-  });
+  host = await serveRuntime(runtime);
   browser = await openBrowser();
   page = browser.page;
 }, 300_000);

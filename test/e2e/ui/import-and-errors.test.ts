@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../../electron/api';
-import { startLoopbackHost, type LoopbackHost } from '../../../electron/host';
-import { createRuntime, rendererDist } from '../../../electron/services';
+import type { LoopbackHost } from '../../../electron/host';
+import { createRuntime } from '../../../electron/services';
+import { serveRuntime } from './serve-runtime';
 import { openBrowser, type Browser } from './chromium';
 import { ensurePhantom, ensureRendererBuilt, repoRoot, screenshotDir } from './fixtures';
 
@@ -68,11 +68,7 @@ beforeAll(async () => {
     browseRoots: [path.join(root, 'exams')],
   });
   closeRuntime = runtime.close;
-  host = await startLoopbackHost({
-    dispatch: createDispatcher(runtime.services.handlers),
-    subscribe: (l) => runtime.services.bus.subscribe(l),
-    staticRoot: rendererDist,
-  });
+  host = await serveRuntime(runtime);
   browser = await openBrowser();
   page = browser.page;
   await page.goto(host.url);

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../../electron/api';
 import { scanPaths } from '../../../electron/dicom';
 import { cliJson, InferenceEngine } from '../../../electron/inference';
-import { startLoopbackHost, type LoopbackHost } from '../../../electron/host';
-import { createRuntime, rendererDist } from '../../../electron/services';
+import type { LoopbackHost } from '../../../electron/host';
+import { createRuntime } from '../../../electron/services';
+import { serveRuntime } from './serve-runtime';
 import { openBrowser, type Browser } from './chromium';
 import {
   canvasStats,
@@ -60,11 +60,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'sij-e2e-ui-'));
   const runtime = await createRuntime({ dataDir, transport: 'loopback', model: { model: MODEL } });
   closeRuntime = runtime.close;
-  host = await startLoopbackHost({
-    dispatch: createDispatcher(runtime.services.handlers),
-    subscribe: (l) => runtime.services.bus.subscribe(l),
-    staticRoot: rendererDist,
-  });
+  host = await serveRuntime(runtime);
   browser = await openBrowser();
   page = browser.page;
 }, 240_000);
