@@ -2,14 +2,10 @@
 // of the page while opening the exam, scrolling and dragging window/level, and a Chromium trace
 // (renderer main thread and GPU process), and prints the functions and trace events that cost
 // the most. A diagnostic beside `npm run bench:ui`, not a test.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createDispatcher } from '../electron/api';
-import { startLoopbackHost } from '../electron/host';
-import { createRuntime, rendererDist } from '../electron/services';
-import { openBrowser } from '../test/e2e/ui/chromium';
-import { ensurePhantom, ensureRendererBuilt, repoRoot } from '../test/e2e/ui/fixtures';
+import { repoRoot } from '../test/e2e/ui/fixtures';
+import { openBenchSession, timeInput } from './ui-session';
 
 interface ProfileNode {
   id: number;
@@ -37,20 +33,10 @@ function selfTimes(profile: Profile, top = 25): { fn: string; ms: number }[] {
     .slice(0, top);
 }
 
-const exam = ensurePhantom(path.join(repoRoot, 'test-output', 'e2e-ui', 'exam-seed1'), 1);
-ensureRendererBuilt();
-const dataDir = mkdtempSync(path.join(tmpdir(), 'sij-profile-ui-'));
-const runtime = await createRuntime({ dataDir, transport: 'loopback', model: false });
-await runtime.services.handlers['studies.import']({ paths: [exam] });
-const host = await startLoopbackHost({
-  dispatch: createDispatcher(runtime.services.handlers),
-  subscribe: (l) => runtime.services.bus.subscribe(l),
-  staticRoot: rendererDist,
-});
-const browser = await openBrowser();
-const page = browser.page;
+const session = await openBenchSession('profile-ui');
+const { page, browser } = session;
 const cdp = await browser.context.newCDPSession(page);
-await page.goto(host.url);
+await page.goto(session.url);
 await page.getByTestId('study-row').first().waitFor();
 const ready = () =>
   page.waitForFunction(() =>
@@ -82,57 +68,10 @@ const open = await profiled('open', async () => {
   );
 });
 
+/** Median latency of one event to its composited frame. */
 async function inPage(kind: 'scroll' | 'window', count: number) {
-  return page.evaluate(
-    async ([k, n]) => {
-      const view = document.querySelector('[data-view="t1-native"]') as HTMLElement;
-      const hook = (window as unknown as { __sijViewer: { rendered(): Promise<void> } }).__sijViewer;
-      const box = view.getBoundingClientRect();
-      const cx = box.left + box.width / 2;
-      const cy = box.top + box.height / 2;
-      const wall: number[] = [];
-      if (k === 'window')
-        view.dispatchEvent(
-          new PointerEvent('pointerdown', {
-            button: 2,
-            clientX: cx,
-            clientY: cy,
-            pointerId: 1,
-            bubbles: true,
-          }),
-        );
-      for (let i = 0; i < (n as number); i++) {
-        const t0 = performance.now();
-        if (k === 'scroll')
-          view.dispatchEvent(
-            new WheelEvent('wheel', {
-              deltaY: i % 16 < 8 ? 100 : -100,
-              clientX: cx,
-              clientY: cy,
-              bubbles: true,
-              cancelable: true,
-            }),
-          );
-        else
-          view.dispatchEvent(
-            new PointerEvent('pointermove', {
-              button: 2,
-              clientX: cx + ((i * 7) % 80) - 40,
-              clientY: cy + ((i * 5) % 60) - 30,
-              pointerId: 1,
-              bubbles: true,
-            }),
-          );
-        await hook.rendered();
-        await new Promise((r) => requestAnimationFrame(() => r(null)));
-        wall.push(performance.now() - t0);
-      }
-      if (k === 'window')
-        view.dispatchEvent(new PointerEvent('pointerup', { button: 2, pointerId: 1, bubbles: true }));
-      return wall.sort((a, b) => a - b)[Math.floor(wall.length / 2)];
-    },
-    [kind, count] as const,
-  );
+  const { latency } = await timeInput(page, kind, count);
+  return latency.sort((x, y) => x - y)[Math.floor(latency.length / 2)];
 }
 
 const scroll = await profiled('scroll x30', () => inPage('scroll', 30));
@@ -140,7 +79,8 @@ const windowing = await profiled('window x30', () => inPage('window', 30));
 
 // A trace of 10 scroll frames: main-thread and GPU-process events by total duration.
 const events: { name: string; ph: string; dur?: number; pid: number; tid: number; cat: string }[] = [];
-cdp.on('Tracing.dataCollected', (e: { value: typeof events }) => events.push(...e.value));
+// The protocol types trace events as string maps; their fields are what the trace format documents.
+cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as typeof events)));
 const finished = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
 await cdp.send('Tracing.start', {
   categories: 'devtools.timeline,disabled-by-default-devtools.timeline,gpu,viz,cc,blink,v8',
@@ -170,10 +110,7 @@ const report = {
   traceTop10ScrollFrames: traceTop,
   load: (await import('node:os')).loadavg()[0],
 };
-await browser.close();
-await host.close();
-await runtime.close();
-rmSync(dataDir, { recursive: true, force: true });
+await session.close();
 mkdirSync(path.join(repoRoot, 'test-output'), { recursive: true });
 writeFileSync(path.join(repoRoot, 'test-output', 'profile-ui.json'), JSON.stringify(report, null, 2));
 process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -2,30 +2,16 @@
 // (SwiftShader) at 1280x800: time from opening a 2-series exam to the first rendered image, frame
 // times while scrolling and dragging window/level, and renderer memory after opening and closing
 // the exam 10 times (vtk objects and the WebGL context must be released). A benchmark, not a test.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createDispatcher } from '../electron/api';
-import { startLoopbackHost } from '../electron/host';
-import { createRuntime, rendererDist } from '../electron/services';
-import { openBrowser } from '../test/e2e/ui/chromium';
-import { ensurePhantom, ensureRendererBuilt, repoRoot } from '../test/e2e/ui/fixtures';
+import { repoRoot } from '../test/e2e/ui/fixtures';
+import { openBenchSession, timeInput } from './ui-session';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
 
-const exam = ensurePhantom(path.join(repoRoot, 'test-output', 'e2e-ui', 'exam-seed1'), 1);
-ensureRendererBuilt();
-const dataDir = mkdtempSync(path.join(tmpdir(), 'sij-bench-ui-'));
-const runtime = await createRuntime({ dataDir, transport: 'loopback', model: false });
-await runtime.services.handlers['studies.import']({ paths: [exam] });
-const host = await startLoopbackHost({
-  dispatch: createDispatcher(runtime.services.handlers),
-  subscribe: (l) => runtime.services.bus.subscribe(l),
-  staticRoot: rendererDist,
-});
-const browser = await openBrowser();
-const page = browser.page;
+const session = await openBenchSession('bench-ui');
+const { page, browser } = session;
 const cdp = await browser.context.newCDPSession(page);
 await cdp.send('Performance.enable');
 
@@ -54,78 +40,18 @@ async function heapMb(): Promise<number> {
   return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
 }
 
-/**
- * Frame times measured inside the page (no automation round trips): dispatch one input event on
- * the view, wait for the render it causes and the next animation frame (compositing), repeat.
- */
-// (No named inner functions below: tsx would inject a __name helper the page does not have.)
+/** Frame time (continuous input, the target), latency and the render call alone. */
 async function frameTimes(kind: 'scroll' | 'window', count: number) {
-  const times = await page.evaluate(
-    async ([k, n]) => {
-      const view = document.querySelector('[data-view="t1-native"]') as HTMLElement;
-      const hook = (
-        window as unknown as { __sijViewer: { rendered(): Promise<void>; lastRenderMs(): number } }
-      ).__sijViewer;
-      const box = view.getBoundingClientRect();
-      const cx = box.left + box.width / 2;
-      const cy = box.top + box.height / 2;
-      const wall: number[] = [];
-      const render: number[] = [];
-      if (k === 'window') {
-        view.dispatchEvent(
-          new PointerEvent('pointerdown', {
-            button: 2,
-            clientX: cx,
-            clientY: cy,
-            pointerId: 1,
-            bubbles: true,
-          }),
-        );
-      }
-      for (let i = 0; i < (n as number); i++) {
-        const t0 = performance.now();
-        if (k === 'scroll') {
-          view.dispatchEvent(
-            new WheelEvent('wheel', {
-              deltaY: i % 16 < 8 ? 100 : -100,
-              clientX: cx,
-              clientY: cy,
-              bubbles: true,
-              cancelable: true,
-            }),
-          );
-        } else {
-          const x = cx + ((i * 7) % 80) - 40;
-          const y = cy + ((i * 5) % 60) - 30;
-          view.dispatchEvent(
-            new PointerEvent('pointermove', {
-              button: 2,
-              clientX: x,
-              clientY: y,
-              pointerId: 1,
-              bubbles: true,
-            }),
-          );
-        }
-        await hook.rendered();
-        await new Promise((r) => requestAnimationFrame(() => r(null)));
-        wall.push(performance.now() - t0);
-        render.push(hook.lastRenderMs());
-      }
-      if (k === 'window')
-        view.dispatchEvent(new PointerEvent('pointerup', { button: 2, pointerId: 1, bubbles: true }));
-      return { wall, render };
-    },
-    [kind, count] as const,
-  );
+  const times = await timeInput(page, kind, count);
   return {
-    frameMedianMs: median(times.wall),
-    frameP90Ms: p90(times.wall),
+    frameMedianMs: median(times.interval),
+    frameP90Ms: p90(times.interval),
+    latencyMedianMs: median(times.latency),
     renderCallMedianMs: median(times.render),
   };
 }
 
-await page.goto(host.url);
+await page.goto(session.url);
 await page.getByTestId('study-row').first().waitFor();
 const heapBefore = await heapMb();
 const first = await openExam();
@@ -170,10 +96,7 @@ const report = {
   machineLoad: (await import('node:os')).loadavg()[0],
   targets: { openToFirstImageMs: 1000, frameMedianMs: 33, memoryGrowth: 'none' },
 };
-await browser.close();
-await host.close();
-await runtime.close();
-rmSync(dataDir, { recursive: true, force: true });
+await session.close();
 mkdirSync(path.join(repoRoot, 'test-output'), { recursive: true });
 writeFileSync(path.join(repoRoot, 'test-output', 'bench-ui.json'), JSON.stringify(report, null, 2));
 process.stdout.write(JSON.stringify(report, null, 2) + '\n');
