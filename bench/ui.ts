@@ -70,6 +70,13 @@ for (let n = 0; n < 9; n++) {
   await page.getByTestId('study-row').first().waitFor();
 }
 const heapAfterTen = await heapMb();
+// Ten more: a leak grows again by about as much; a one-off cache (shaders, fonts, JIT) does not.
+for (let n = 0; n < 10; n++) {
+  await openExam();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('study-row').first().waitFor();
+}
+const heapAfterTwenty = await heapMb();
 const canvasesLeft = await page.evaluate(() => document.querySelectorAll('canvas').length);
 
 const report = {
@@ -91,6 +98,8 @@ const report = {
     jsHeapAfterFirstCloseMb: heapAfterFirst,
     jsHeapAfterTenMb: heapAfterTen,
     growthFirstToTenthMb: heapAfterTen - heapAfterFirst,
+    jsHeapAfterTwentyMb: heapAfterTwenty,
+    growthTenthToTwentiethMb: heapAfterTwenty - heapAfterTen,
     canvasesLeftAfterClose: canvasesLeft,
   },
   machineLoad: (await import('node:os')).loadavg()[0],
