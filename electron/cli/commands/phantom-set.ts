@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError, type CliCommand } from '../command';
+import { parseCommandArgs, UsageError, type CliCommand } from '../command';
 import {
   formatStats,
   generateSetShard,
@@ -18,26 +18,23 @@ import {
 
 const SIJ_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/sij.mjs');
 
-function parseArgs(argv: string[]): { values: Record<string, string>; stats: boolean } {
-  const values: Record<string, string> = {};
-  let stats = false;
-  for (let n = 0; n < argv.length; n++) {
-    const a = argv[n];
-    if (a === '--stats') {
-      stats = true;
-      continue;
-    }
-    if (!a.startsWith('--')) throw new UsageError(`unexpected argument '${a}'`);
-    const value = argv[n + 1];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${a} needs a value`);
-    values[a.slice(2)] = value;
-    n++;
-  }
-  return { values, stats };
-}
+const OPTIONS = {
+  out: { type: 'string' },
+  n: { type: 'string' },
+  site: { type: 'string' },
+  seed: { type: 'string' },
+  prevalence: { type: 'string' },
+  'error-rate': { type: 'string' },
+  'label-noise': { type: 'string' },
+  'max-matrix': { type: 'string' },
+  workers: { type: 'string' },
+  /** internal: which part of the set a worker process writes ("k/of") */
+  shard: { type: 'string' },
+  stats: { type: 'boolean' },
+} as const;
 
 function number(
-  values: Record<string, string>,
+  values: Partial<Record<string, string | boolean>>,
   key: string,
   check: (x: number) => boolean,
   what: string,
@@ -67,21 +64,9 @@ export const command: CliCommand = {
     '[--prevalence <axSpA fraction 0-1>] [--error-rate <0-1>] [--label-noise <rate>] [--max-matrix <n>] [--workers <n, default 2>] [--stats]\n' +
     '       sij phantom-set --stats --out <dir>   (statistics of an existing set)',
   async run(argv) {
-    const { values, stats } = parseArgs(argv);
-    const known = [
-      'out',
-      'n',
-      'site',
-      'seed',
-      'prevalence',
-      'error-rate',
-      'label-noise',
-      'max-matrix',
-      'workers',
-      'shard',
-    ];
-    for (const k of Object.keys(values))
-      if (!known.includes(k)) throw new UsageError(`unknown option --${k}`);
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const stats = values.stats === true;
     if (!values.out) throw new UsageError('--out <dir> is required');
     const out = path.resolve(values.out);
     if (values.n !== undefined) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { UsageError, type CliCommand } from '../command';
+import { parseCommandArgs, UsageError, type CliCommand } from '../command';
 import {
   FindingsSpecError,
   generateExam,
@@ -8,18 +8,16 @@ import {
   type ErrorCase,
 } from '../../phantom';
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let n = 0; n < argv.length; n++) {
-    const a = argv[n];
-    if (!a.startsWith('--')) throw new UsageError(`unexpected argument '${a}'`);
-    const value = argv[n + 1];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${a} needs a value`);
-    out[a.slice(2)] = value;
-    n++;
-  }
-  return out;
-}
+const OPTIONS = {
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  site: { type: 'string' },
+  profile: { type: 'string' },
+  findings: { type: 'string' },
+  error: { type: 'string' },
+  'label-noise': { type: 'string' },
+  preview: { type: 'string' },
+} as const;
 
 export const command: CliCommand = {
   name: 'phantom',
@@ -29,9 +27,8 @@ export const command: CliCommand = {
     '[--findings case=<kind> | <lesion[:joint[:quadrant[:size]]],...>] [--error missing_stir|axial_only] ' +
     '[--label-noise <rate>] [--preview out.png]',
   async run(argv) {
-    const args = parseArgs(argv);
-    const known = ['out', 'seed', 'site', 'profile', 'findings', 'error', 'label-noise', 'preview'];
-    for (const k of Object.keys(args)) if (!known.includes(k)) throw new UsageError(`unknown option --${k}`);
+    const { values: args, positionals } = parseCommandArgs(argv, OPTIONS);
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     if (!args.out) throw new UsageError('--out <dir> is required');
     const seed = Number(args.seed ?? '1');
     if (!Number.isInteger(seed) || seed < 0)

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { UsageError, type CliCommand } from '../command';
+import { parseCommandArgs, UsageError, type CliCommand } from '../command';
 import { scanPaths, type DicomStack, type DicomStudy } from '../../dicom';
 import { SqliteResultCache } from '../../inference';
 import {
@@ -32,28 +32,26 @@ const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-const FLAGS = ['pdf', 'html', 'json', 'sr', 'data-dir', 'version', 'images', 'salt'];
+const OPTIONS = {
+  pdf: { type: 'string' },
+  html: { type: 'string' },
+  json: { type: 'string' },
+  sr: { type: 'string' },
+  'data-dir': { type: 'string' },
+  version: { type: 'string' },
+  images: { type: 'string' },
+  salt: { type: 'string' },
+  deidentify: { type: 'boolean' },
+} as const;
 
-function parseArgs(argv: string[]) {
-  const opts: Record<string, string> = {};
-  const positional: string[] = [];
-  let deidentify = false;
-  for (let n = 0; n < argv.length; n++) {
-    const a = argv[n];
-    if (a === '--deidentify') deidentify = true;
-    else if (a.startsWith('--')) {
-      const key = a.slice(2);
-      if (!FLAGS.includes(key)) throw new UsageError(`unknown option ${a}`);
-      const value = argv[++n];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      opts[key] = value;
-    } else positional.push(a);
-  }
-  if (positional.length !== 1)
+function parseReportArgs(argv: string[]) {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (positionals.length !== 1)
     throw new UsageError('give one reading id, study instance UID or exported reading .json');
-  if (!opts.pdf && !opts.html && !opts.json && !opts.sr)
+  if (!values.pdf && !values.html && !values.json && !values.sr)
     throw new UsageError('nothing to write: give --pdf, --html, --json and/or --sr');
-  return { target: positional[0], opts, deidentify };
+  const { deidentify, ...opts } = values;
+  return { target: positionals[0], opts, deidentify: deidentify === true };
 }
 
 /** A reading id, else the newest reading of a study UID. */
@@ -133,7 +131,7 @@ export const command: CliCommand = {
     'sij report <reading-id | study-uid | exported.json> [--pdf out.pdf] [--html out.html] [--json out.json] [--sr out.dcm] ' +
     '[--deidentify [--salt S]] [--version N] [--images <exam folder>] [--data-dir DIR]',
   async run(argv) {
-    const { target, opts, deidentify } = parseArgs(argv);
+    const { target, opts, deidentify } = parseReportArgs(argv);
     const version = opts.version === undefined ? undefined : Number(opts.version);
     if (version !== undefined && !(Number.isInteger(version) && version >= 1))
       throw new UsageError(`--version must be 1 or more`);
@@ -165,7 +163,7 @@ export const command: CliCommand = {
         );
         if (opts.pdf) writeFileSync(opts.pdf, await renderReportPdf(content, { softwareVersion: VERSION }));
         if (opts.html) writeFileSync(opts.html, renderReportHtml(content));
-        written.push(...[opts.pdf, opts.html].filter(Boolean));
+        written.push(...[opts.pdf, opts.html].filter((f): f is string => Boolean(f)));
       }
       if (opts.json) {
         writeFileSync(

@@ -135,5 +135,14 @@ describe('sij phantom / phantom-set', () => {
     const f = await sij('phantom', '--out', path.join(root, 'y'), '--findings', 'bme:middle');
     expect(f.status).toBe(2);
     expect(f.stderr).toContain('joint must be left or right');
+    const flag = await sij('phantom', '--out', path.join(root, 'z'), '--bogus', '1');
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toContain("Unknown option '--bogus'");
+    const stray = await sij('phantom-set', '--out', path.join(root, 'z'), '--stats', 'extra');
+    expect(stray.status).toBe(2);
+    expect(stray.stderr).toContain("unexpected argument 'extra'");
+    const missing = await sij('phantom-set', '--out');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("'--out <value>' argument missing");
   });
 });

@@ -199,5 +199,14 @@ describe('sij report', () => {
     const unknown = await sij(['report', 'nope', '--data-dir', dataDir, '--json', path.join(root, 'x.json')]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("no reading or study 'nope' in the database");
+    const flag = await sij(['report', 'nope', '--pfd', path.join(root, 'x.pdf')]);
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toContain("Unknown option '--pfd'");
+    const nothing = await sij(['report', 'nope', '--deidentify']);
+    expect(nothing.status).toBe(2);
+    expect(nothing.stderr).toContain('nothing to write');
+    const two = await sij(['report', 'a', 'b', '--json', path.join(root, 'x.json')]);
+    expect(two.status).toBe(2);
+    expect(two.stderr).toContain('give one reading id');
   });
 });
