@@ -6,8 +6,6 @@ import {
   OVERRIDE_REASONS,
   gridCellSchema,
   readingSchema,
-  qualitySchema,
-  clinicalContextSchema,
   jointAxesSchema,
   readingSettingsSchema,
 } from '../reading/pure';
@@ -29,30 +27,17 @@ export type ReadingState = z.infer<typeof readingStateSchema>;
 
 const id = z.object({ readingId: z.string().min(1) });
 
-export const readingPatchSchema = z
-  .object({
-    jointHeights: z.array(
-      z.object({
-        slice: z.number().int().min(0),
-        joint: z.enum(['left', 'right']),
-        heightMm: z.number().min(0),
-      }),
-    ),
-    sparccFirstSlice: z.number().int().min(0).nullable(),
-    sssWindow: z
-      .object({
-        transitionalSlice: z.number().int().min(0),
-        anteriorStep: z.union([z.literal(1), z.literal(-1)]),
-      })
-      .nullable(),
-    jointAxes: jointAxesSchema,
-    quality: qualitySchema,
-    context: clinicalContextSchema,
-    keyImages: z.array(
-      z.object({ sequence: z.enum(['t1', 'stir']), slice: z.number().int().min(0), cam: z.boolean() }),
-    ),
-    comment: z.string().max(10_000),
+/** The reading's free-standing fields, as the schema defines them; the comment is bounded on input. */
+export const readingPatchSchema = readingSchema
+  .pick({
+    jointHeights: true,
+    sparccFirstSlice: true,
+    sssWindow: true,
+    quality: true,
+    context: true,
+    keyImages: true,
   })
+  .extend({ jointAxes: jointAxesSchema, comment: z.string().max(10_000) })
   .partial()
   .strict();
 
