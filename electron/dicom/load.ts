@@ -1,8 +1,8 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Volume } from '../imaging/volume';
 import { isEncapsulated } from './codecs';
 import { parseDicomBytes } from './parse';
 import { decodeFrame, type SampleArray, type StoredFrame } from './pixels';
+import { ReadBuffer } from './read-buffer';
 import type { DicomStack, PixelFormat, SliceRef } from './types';
 
 /** Value range of stored samples after rescale, used to mirror MONOCHROME1 into MONOCHROME2. */
@@ -19,13 +19,20 @@ function modalityRange(pixel: PixelFormat, slope: number, intercept: number): [n
 /**
  * Writes one frame into `out` at `offset` as modality values (stored * slope + intercept).
  * MONOCHROME1 is mirrored so brighter always means a higher value; colour becomes luminance.
+ * Samples that lie in `readBuffer` are checked for bits above Bits Stored there (SIMD).
  */
-export function frameToFloat(frame: StoredFrame, slice: SliceRef, out: Float32Array, offset: number): void {
+export function frameToFloat(
+  frame: StoredFrame,
+  slice: SliceRef,
+  out: Float32Array,
+  offset: number,
+  readBuffer?: ReadBuffer,
+): void {
   const { pixel, rescaleSlope: slope, rescaleIntercept: intercept } = slice;
   const n = pixel.rows * pixel.columns;
   const v = frame.values;
   if (frame.samples === 1) {
-    grayToFloat(v, n, pixel, slope, intercept, out, offset);
+    grayToFloat(v, n, pixel, slope, intercept, out, offset, readBuffer);
     return;
   }
   const planar = pixel.planarConfiguration === 1 && !isEncapsulated(pixel.transferSyntax);
@@ -43,8 +50,13 @@ export function frameToFloat(frame: StoredFrame, slice: SliceRef, out: Float32Ar
  * Whether any unsigned sample uses bits above Bits Stored. Usually none does, and then the
  * native typed-array copy (`out.set`) replaces the masking loop: several times faster.
  */
-function hasBitsAbove(v: SampleArray, n: number, bitsStored: number): boolean {
+function hasBitsAbove(v: SampleArray, n: number, bitsStored: number, readBuffer?: ReadBuffer): boolean {
   const above = ~((1 << bitsStored) - 1);
+  return ((readBuffer?.orOfSamples(v, n) ?? orOfSamplesInJs(v, n)) & above) !== 0;
+}
+
+/** The same OR as `ReadBuffer.orOfSamples`, for samples outside a read buffer (decoded frames). */
+function orOfSamplesInJs(v: SampleArray, n: number): number {
   let acc = 0;
   if (v.BYTES_PER_ELEMENT === 2 && n > 1) {
     // Two 16-bit samples per step: the same OR over half as many iterations. A 32-bit view
@@ -58,7 +70,7 @@ function hasBitsAbove(v: SampleArray, n: number, bitsStored: number): boolean {
   } else {
     for (let i = 0; i < n; i++) acc |= v[i];
   }
-  return (acc & above) !== 0;
+  return acc;
 }
 
 /**
@@ -93,12 +105,13 @@ function grayToFloat(
   intercept: number,
   out: Float32Array,
   offset: number,
+  readBuffer: ReadBuffer | undefined,
 ): void {
   const masked =
     pixel.sampleKind === 'int' &&
     pixel.bitsStored < pixel.bitsAllocated &&
     pixel.bitsAllocated > 1 &&
-    (pixel.pixelRepresentation === 1 || hasBitsAbove(v, n, pixel.bitsStored));
+    (pixel.pixelRepresentation === 1 || hasBitsAbove(v, n, pixel.bitsStored, readBuffer));
   if (!masked) {
     if (slope === 1 && intercept === 0) out.set(v.length === n ? v : v.subarray(0, n), offset);
     else for (let i = 0; i < n; i++) out[offset + i] = v[i] * slope + intercept;
@@ -112,29 +125,6 @@ function grayToFloat(
   if (pixel.photometric === 'MONOCHROME1') {
     const [lo, hi] = modalityRange(pixel, slope, intercept);
     for (let i = 0; i < n; i++) out[offset + i] = lo + hi - out[offset + i];
-  }
-}
-
-/**
- * Reads a whole file into `scratch`, growing it when the file is larger, and returns the
- * filled part. Reusing one buffer for all files of a stack spares a fresh allocation (and the
- * kernel's page faults on it) per file; the caller must be done with the bytes before the
- * next read.
- */
-function readInto(path: string, scratch: { buffer: Buffer }): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafeSlow(size);
-    let filled = 0;
-    while (filled < size) {
-      const n = readSync(fd, scratch.buffer, filled, size - filled, filled);
-      if (n === 0) break;
-      filled += n;
-    }
-    return scratch.buffer.subarray(0, filled);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -155,11 +145,11 @@ export async function loadStackVolume(stack: DicomStack): Promise<Volume> {
     else byFile.set(s.path, [i]);
   });
   // Frames are turned into floats before the next file is read, so one buffer serves all.
-  const scratch = { buffer: Buffer.alloc(0) };
+  const readBuffer = new ReadBuffer();
   for (const [path, indices] of byFile) {
     let parsed;
     try {
-      parsed = parseDicomBytes(readInto(path, scratch));
+      parsed = parseDicomBytes(readBuffer.read(path));
     } catch (err) {
       throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -174,7 +164,7 @@ export async function loadStackVolume(stack: DicomStack): Promise<Volume> {
       } catch (err) {
         throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
       }
-      frameToFloat(frame, slice, data, nx * ny * stack.sliceSlots[i]);
+      frameToFloat(frame, slice, data, nx * ny * stack.sliceSlots[i], readBuffer);
       written[stack.sliceSlots[i]] = 1;
     }
   }

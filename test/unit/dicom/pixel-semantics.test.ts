@@ -31,6 +31,7 @@ const base: Omit<SeriesSpec, 'seriesUid'> = {
 // Worked examples: stored words with junk above Bits Stored (overlay bits in old files).
 const unsignedWords = [0x0000, 0x0fff, 0xf001, 0x1234];
 const signedWords = [0x0000, 0x07ff, 0x0800, 0xffff, 0x0fff, 0xf7ff];
+const wideWord = (i: number, j: number): number => (i + 40 * j === 777 ? 0xa000 : 0) | ((i * j) & 0xfff);
 const stirPositions = positionsAlongNormal([10, -20, 30], [1, 0, 0], [0, 0.5, -Math.sqrt(3) / 2], 5, 3.5);
 
 beforeAll(() => {
@@ -71,6 +72,16 @@ beforeAll(() => {
     signed: true,
     bitsStored: 12,
     pixel: (i, j) => (signedWords[(i + 4 * j) % 6] << 16) >> 16,
+  });
+  // 40x40 = 3,200 bytes of samples, all in the SIMD part of the bits-above check; the one junk
+  // word sits in the middle of the frame.
+  one('unsigned12-wide', {
+    ...base,
+    seriesUid: `${STUDY}.10`,
+    rows: 40,
+    columns: 40,
+    bitsStored: 12,
+    pixel: (i, j) => wideWord(i, j),
   });
   one('mosaic', {
     ...base,
@@ -143,6 +154,12 @@ describe('pixel semantics', () => {
   it('masks bits above Bits Stored (unsigned)', async () => {
     const { data } = await load(`${STUDY}.4`);
     expect(Array.from(data.subarray(0, 4))).toEqual([0x000, 0xfff, 0x001, 0x234]);
+  });
+
+  it('masks bits above Bits Stored in a frame large enough for the SIMD check', async () => {
+    const { data } = await load(`${STUDY}.10`);
+    const expected = Array.from({ length: 1600 }, (_, p) => wideWord(p % 40, Math.floor(p / 40)) & 0xfff);
+    expect(Array.from(data.subarray(0, 1600))).toEqual(expected);
   });
 
   it('sign-extends from the stored high bit (signed 12-bit)', async () => {
