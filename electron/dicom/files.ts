@@ -1,8 +1,12 @@
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { SkippedFile } from './types';
 
-/** Every regular file under the given paths (folders recursively), each once, in a stable order. */
+/**
+ * Every regular file under the given paths (folders recursively), each once, in a stable order.
+ * A file or folder reached twice (symbolic or hard links) is recognised by its device and inode
+ * from the stat already taken, not by resolving its real path (one lstat per path component).
+ */
 export function listFiles(paths: string[]): { files: string[]; missing: SkippedFile[] } {
   const files: string[] = [];
   const missing: SkippedFile[] = [];
@@ -11,15 +15,16 @@ export function listFiles(paths: string[]): { files: string[]; missing: SkippedF
   const visit = (p: string): void => {
     let stat;
     try {
-      stat = statSync(p);
+      // bigint: inode numbers may exceed 2^53
+      stat = statSync(p, { bigint: true });
     } catch (err) {
       missing.push({ path: p, reason: `cannot open: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
       return;
     }
+    const identity = `${stat.dev}:${stat.ino}`;
     if (stat.isDirectory()) {
-      const real = realpathSync(p);
-      if (seenDirs.has(real)) return;
-      seenDirs.add(real);
+      if (seenDirs.has(identity)) return;
+      seenDirs.add(identity);
       let entries: string[];
       try {
         entries = readdirSync(p).sort();
@@ -32,9 +37,8 @@ export function listFiles(paths: string[]): { files: string[]; missing: SkippedF
       }
       for (const e of entries) visit(path.join(p, e));
     } else if (stat.isFile()) {
-      const real = realpathSync(p);
-      if (seenFiles.has(real)) return;
-      seenFiles.add(real);
+      if (seenFiles.has(identity)) return;
+      seenFiles.add(identity);
       files.push(p);
     }
   };

@@ -1,8 +1,24 @@
-import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadStackVolume, scanPaths, type DicomStack, type ScanResult } from '../../../electron/dicom';
+import {
+  listFiles,
+  loadStackVolume,
+  scanPaths,
+  type DicomStack,
+  type ScanResult,
+} from '../../../electron/dicom';
 import { voxelToPatient } from '../../../electron/imaging/volume';
 import {
   acquisition,
@@ -227,5 +243,24 @@ describe('scanPaths', () => {
     expect(gap.data.subarray(20 * 24 * 4, 20 * 24 * 5).every((v) => v === 0)).toBe(true);
     // The writer's fifth file (pattern index 4) sits at the position after the gap: slot 5.
     expect(gap.data[20 * 24 * 5]).toBe(pattern(0, 0, 4));
+  });
+});
+
+describe('listFiles', () => {
+  it('lists a file reached by its name, a symbolic link and a hard link once, under the first name visited', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'sij-links-'));
+    try {
+      mkdirSync(path.join(root, 'a'));
+      writeFileSync(path.join(root, 'a', 'one.dcm'), 'x');
+      writeFileSync(path.join(root, 'a', 'two.dcm'), 'y');
+      symlinkSync(path.join(root, 'a', 'one.dcm'), path.join(root, 'b-symlink.dcm'));
+      linkSync(path.join(root, 'a', 'two.dcm'), path.join(root, 'c-hardlink.dcm'));
+      symlinkSync(path.join(root, 'a'), path.join(root, 'd-folder-link'));
+      const { files, missing } = listFiles([root, path.join(root, 'a', 'one.dcm')]);
+      expect(files).toEqual([path.join(root, 'a', 'one.dcm'), path.join(root, 'a', 'two.dcm')]);
+      expect(missing).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
