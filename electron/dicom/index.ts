@@ -10,3 +10,4 @@ export { TransferSyntax } from './tags';
 export type * from './types';
 export { inspectSummary, inspectText } from './summary';
 export { listFiles } from './files';
+export { StackVolumeLoader } from './volume-loader';
