@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeNifti } from '../imaging';
 import { Anatomy } from './anatomy';
 import { applyArtifacts, sampleArtifacts, type ArtifactParams } from './artifacts';
 import { sampleSeries, sampleSlicePlan, type SeriesAcquisition } from './acquisition';
 import { toStored, writeSeries, type StudyIdentity } from './dicomSeries';
 import { parseFindingsSpec, placeFinding, sampleFindings, type FindingRequest } from './findings';
 import { planSeries, seriesAffine, type SeriesGeometry, type SlicePlan } from './geometry';
+import { writeCleanNifti, writeMaskNifti } from './seriesNifti';
 import { buildGrid, type GridCell } from './grid';
 import { applyLabelNoise, labelsFromGrid, type GlobalLabels } from './labels';
 import { CODE_NAMES, type Lesion } from './lesions';
@@ -16,17 +16,6 @@ import { Rng, uidFromKey } from './random';
 import { renderPair, type RenderChannel, type RenderOutput } from './render';
 import { CASE_KINDS, siteByName, SITES, type CaseKind, type Site } from './sites';
 import { fatNullTi, signalTable, Tissue } from './tissues';
-
-/** Masks (uint8) and clean images (int16) on a series' acquired grid, as NIfTI-1 in patient space. */
-function writeSeriesNifti(file: string, geom: SeriesGeometry, data: Uint8Array | Int16Array): void {
-  const volume = {
-    dims: geom.dims,
-    spacing: geom.spacing,
-    affine: seriesAffine(geom),
-    data: Float32Array.from(data),
-  };
-  writeNifti(file, volume, { datatype: data instanceof Int16Array ? 'int16' : 'uint8' });
-}
 
 export const GENERATOR_VERSION = '1.0.0';
 export const TRUTH_SCHEMA = 'sij-phantom-truth/1';
@@ -295,11 +284,12 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
     t1Mask: 'masks/t1_lesions.nii.gz',
     t1Clean: 'clean/t1.nii.gz',
   };
-  writeSeriesNifti(path.join(outDir, files.t1Mask), writtenT1.geom, writtenT1.render.mask);
-  writeSeriesNifti(
+  writeMaskNifti(path.join(outDir, files.t1Mask), writtenT1.geom, writtenT1.render.mask);
+  writeCleanNifti(
     path.join(outDir, files.t1Clean),
     writtenT1.geom,
-    toInt16(writtenT1.render.clean, t1Acq.intensityScale),
+    writtenT1.render.clean,
+    t1Acq.intensityScale,
   );
   if (writtenStir) {
     Object.assign(files, {
@@ -307,11 +297,12 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
       stirMask: 'masks/stir_lesions.nii.gz',
       stirClean: 'clean/stir.nii.gz',
     });
-    writeSeriesNifti(path.join(outDir, files.stirMask), writtenStir.geom, writtenStir.render.mask);
-    writeSeriesNifti(
+    writeMaskNifti(path.join(outDir, files.stirMask), writtenStir.geom, writtenStir.render.mask);
+    writeCleanNifti(
       path.join(outDir, files.stirClean),
       writtenStir.geom,
-      toInt16(writtenStir.render.clean, stirAcq.intensityScale),
+      writtenStir.render.clean,
+      stirAcq.intensityScale,
     );
   }
 
@@ -358,16 +349,6 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
   };
 }
 
-/** Clean images are stored as rounded int16 in real-world units: exact enough and far smaller. */
-function toInt16(a: Float32Array, factor: number): Int16Array {
-  const out = new Int16Array(a.length);
-  for (let n = 0; n < a.length; n++) {
-    const x = Math.round(a[n] * factor);
-    out[n] = x > 32767 ? 32767 : x < -32768 ? -32768 : x;
-  }
-  return out;
-}
-
 function writeOne(
   outDir: string,
   folder: string,
@@ -409,8 +390,9 @@ function writeOne(
 /** Approximate percentile from a strided sample (fast, only for display windows). */
 export function percentile(a: Float32Array, q: number): number {
   const step = Math.max(1, Math.floor(a.length / 50000));
-  const sample: number[] = [];
-  for (let n = 0; n < a.length; n += step) sample.push(a[n]);
-  sample.sort((x, y) => x - y);
+  const sample = new Float32Array(Math.ceil(a.length / step));
+  for (let n = 0, m = 0; n < a.length; n += step) sample[m++] = a[n];
+  // A typed array sorts numerically in native code (a comparator on a JS array was ~10x slower).
+  sample.sort();
   return sample[Math.min(sample.length - 1, Math.floor(q * sample.length))] || 1;
 }
