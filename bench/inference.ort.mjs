@@ -1,11 +1,19 @@
 // onnxruntime-node timing of one network with the engine's session options, in its own process so
-// its peak RSS is its own. Prints one JSON line. Usage: inference.ort.mjs <file.onnx> RUNS THREADS [low-memory]
+// its peak RSS is its own. Prints one JSON line.
+// Usage: inference.ort.mjs <file.onnx> RUNS THREADS [--low-memory] [--save-output <file.f32>]
+// (--save-output writes the first output of the last run, raw float32, for comparing two graphs).
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 
-const [file, runsArg, threadsArg, mode] = process.argv.slice(2);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'low-memory': { type: 'boolean', default: false }, 'save-output': { type: 'string' } },
+});
+const [file, runsArg, threadsArg] = positionals;
 const runs = Number(runsArg);
 const threads = Number(threadsArg);
-const lowMemory = mode === 'low-memory';
+const lowMemory = values['low-memory'];
 const session = await ort.InferenceSession.create(file, {
   executionProviders: ['cpu'],
   graphOptimizationLevel: 'all',
@@ -23,13 +31,17 @@ for (const name of session.inputNames) {
   for (let i = 0; i < n; i++) data[i] = Math.sin(i * 0.37);
   feeds[name] = new ort.Tensor('float32', data, shape);
 }
-await session.run(feeds);
+let outputs = await session.run(feeds);
 const times = [];
 for (let r = 0; r < runs; r++) {
   const t = performance.now();
-  await session.run(feeds);
+  outputs = await session.run(feeds);
   times.push(performance.now() - t);
 }
 times.sort((a, b) => a - b);
 const peakRssMB = process.resourceUsage().maxRSS / 1024;
+if (values['save-output']) {
+  const data = outputs[session.outputNames[0]].data;
+  writeFileSync(values['save-output'], new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
 console.log(JSON.stringify({ file, medianMs: times[times.length >> 1], peakRssMB, threads, lowMemory }));

@@ -1,10 +1,11 @@
 // `npm run bench:inference`: (1) the shipped model on a phantom exam through the real engine
 // (worker thread, warm sessions): per-stage median timings and peak RSS; (2) the reference
 // architecture (ResNet-101 dual encoder at 16 x 192 x 192, U-Net at 20 x 224 x 224, random weights)
-// in onnxruntime-node against PyTorch CPU in the same run, each network in its own process.
+// in onnxruntime-node against PyTorch CPU in the same run, each network in its own process; the
+// U-Net both as its stacked-slice 2D graph and as the plain 3D graph.
 // Environment: BENCH_RUNS (default 3), BENCH_THREADS (default 2), BENCH_SKIP_REFERENCE=1.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { InferenceEngine, loadModelFolder } from '../electron/inference';
@@ -90,6 +91,17 @@ async function shipped(): Promise<void> {
   console.log(`  peak RSS of this process (engine + worker): ${peakMB.toFixed(0)} MB`);
 }
 
+function readF32(file: string): Float32Array {
+  const bytes = readFileSync(file);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+function maxAbs(values: Float32Array, minus?: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i] - (minus?.[i] ?? 0)));
+  return max;
+}
+
 function reference(): void {
   const dir = path.join(work, 'reference-random');
   if (!existsSync(path.join(dir, 'manifest.json'))) {
@@ -105,43 +117,68 @@ function reference(): void {
       dir,
     ]);
   }
+  // The same random U-Net (denoiseT1's weights) as the 3D graph and as the stacked-slice graph
+  // (models/training/unet_stacked.py: 2D operators that onnxruntime runs in its NCHWc layout).
+  const unetDir = path.join(work, 'reference-unet');
+  if (!existsSync(path.join(unetDir, 'unet-stacked.onnx')))
+    sh('/usr/bin/python3', ['bench/inference.unet.py', unetDir]);
   const manifest = loadModelFolder(dir).manifest;
   const malloc = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000' };
   console.log(
     `\n## Reference architecture (random weights), CPU, ${threads} threads, median of ${runs} runs after warm-up`,
   );
   console.log(
-    'network      onnxruntime-node   (low-memory)      PyTorch eager    PyTorch JIT-frozen   ratio ORT/PyTorch(best)',
+    'network             onnxruntime-node   (low-memory)      PyTorch eager    PyTorch JIT-frozen   ratio ORT/PyTorch(best)',
   );
-  for (const [net, file] of [
-    ['unet', manifest.networks.denoiseT1.file],
-    ['classifier', manifest.networks.classifier.file],
-  ] as const) {
-    const ort = JSON.parse(
-      sh('node', ['bench/inference.ort.mjs', path.join(dir, file), String(runs), String(threads)]),
-    );
-    const ortLow = JSON.parse(
-      sh('node', [
-        'bench/inference.ort.mjs',
-        path.join(dir, file),
-        String(runs),
-        String(threads),
-        'low-memory',
-      ]),
-    );
-    const torch = JSON.parse(
-      sh('/usr/bin/python3', ['bench/inference.torch.py', net, String(runs), String(threads)], malloc),
-    );
+  const rows = [
+    {
+      label: 'unet (stacked 2D)',
+      net: 'unet',
+      file: path.join(unetDir, 'unet-stacked.onnx'),
+      lowMemory: true,
+    },
+    { label: 'unet (3D graph)', net: 'unet', file: path.join(unetDir, 'unet-3d.onnx'), lowMemory: false },
+    {
+      label: 'classifier',
+      net: 'classifier',
+      file: path.join(dir, manifest.networks.classifier.file),
+      lowMemory: true,
+    },
+  ] as const;
+  const torchRuns = new Map<string, { eagerMs: number; frozenMs: number | null; peakRssMB: number }>();
+  const saved: string[] = [];
+  for (const row of rows) {
+    const out = row.net === 'unet' ? path.join(work, `${path.basename(row.file, '.onnx')}.output.f32`) : null;
+    const ortArgs = ['bench/inference.ort.mjs', row.file, String(runs), String(threads)];
+    const ort = JSON.parse(sh('node', [...ortArgs, ...(out ? ['--save-output', out] : [])]));
+    if (out) saved.push(out);
+    const ortLow = row.lowMemory ? JSON.parse(sh('node', [...ortArgs, '--low-memory'])) : null;
+    if (!torchRuns.has(row.net))
+      torchRuns.set(
+        row.net,
+        JSON.parse(
+          sh(
+            '/usr/bin/python3',
+            ['bench/inference.torch.py', row.net, String(runs), String(threads)],
+            malloc,
+          ),
+        ),
+      );
+    const torch = torchRuns.get(row.net)!;
     const best = Math.min(torch.eagerMs, torch.frozenMs ?? Infinity);
-    const fmt = (ms: number | null, mb?: number) =>
-      ms === null
-        ? 'n/a'.padEnd(17)
+    const fmt = (ms: number | null | undefined, mb?: number) =>
+      ms == null
+        ? 'not run'.padEnd(17)
         : `${(ms / 1000).toFixed(2)} s${mb ? ` ${mb.toFixed(0)} MB` : ''}`.padEnd(17);
     console.log(
-      `${net.padEnd(12)} ${fmt(ort.medianMs, ort.peakRssMB)}  ${fmt(ortLow.medianMs, ortLow.peakRssMB)} ${fmt(torch.eagerMs, torch.peakRssMB)} ${fmt(torch.frozenMs)}    ${(ort.medianMs / best).toFixed(2)} ${ort.medianMs <= best ? '(ORT at least as fast)' : '(ORT SLOWER)'}`,
+      `${row.label.padEnd(19)} ${fmt(ort.medianMs, ort.peakRssMB)}  ${fmt(ortLow?.medianMs, ortLow?.peakRssMB)} ${fmt(torch.eagerMs, torch.peakRssMB)} ${fmt(torch.frozenMs)}    ${(ort.medianMs / best).toFixed(2)} ${ort.medianMs <= best ? '(ORT at least as fast)' : '(ORT SLOWER)'}`,
     );
   }
   console.log('(PyTorch peak RSS covers eager and JIT runs in one process; ORT peak RSS per process.)');
+  const [stacked, plain] = saved.map(readF32);
+  console.log(
+    `U-Net stacked 2D graph vs 3D graph in onnxruntime, same input: max |difference| ${maxAbs(stacked, plain).toExponential(1)} (largest |output| ${maxAbs(plain).toFixed(1)})`,
+  );
 }
 
 await shipped();
