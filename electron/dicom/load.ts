@@ -19,7 +19,7 @@ function modalityRange(pixel: PixelFormat, slope: number, intercept: number): [n
 /**
  * Writes one frame into `out` at `offset` as modality values (stored * slope + intercept).
  * MONOCHROME1 is mirrored so brighter always means a higher value; colour becomes luminance.
- * Samples that lie in `readBuffer` are checked for bits above Bits Stored there (SIMD).
+ * Samples that lie in `readBuffer` are checked and converted there (SIMD).
  */
 export function frameToFloat(
   frame: StoredFrame,
@@ -94,8 +94,9 @@ function orAll(words: Uint32Array): number {
 }
 
 /**
- * The hot loop of ingest: one specialised loop per case (no per-pixel calls), so V8 keeps it
- * tight for the 512x512x50 exams the workstation opens.
+ * The hot path of ingest. The common case (no rescale, no junk bits) is one native typed-array
+ * conversion; 16-bit frames that need masking, sign extension or a rescale go through the
+ * read buffer's SIMD kernel; the rest (decoded, 8- or 32-bit, float) through the loops below.
  */
 function grayToFloat(
   v: SampleArray,
@@ -107,24 +108,42 @@ function grayToFloat(
   offset: number,
   readBuffer: ReadBuffer | undefined,
 ): void {
+  const int = pixel.sampleKind === 'int' && pixel.bitsAllocated > 1;
+  const signed = pixel.pixelRepresentation === 1;
   const masked =
-    pixel.sampleKind === 'int' &&
+    int &&
     pixel.bitsStored < pixel.bitsAllocated &&
-    pixel.bitsAllocated > 1 &&
-    (pixel.pixelRepresentation === 1 || hasBitsAbove(v, n, pixel.bitsStored, readBuffer));
+    (signed || hasBitsAbove(v, n, pixel.bitsStored, readBuffer));
+  if (!masked && slope === 1 && intercept === 0) {
+    out.set(v.length === n ? v : v.subarray(0, n), offset);
+  } else if (!(int && readBuffer?.toFloat(v, n, pixel.bitsStored, signed, slope, intercept, out, offset))) {
+    grayToFloatInJs(v, n, masked, pixel, slope, intercept, out, offset);
+  }
+  if (pixel.photometric === 'MONOCHROME1') {
+    const [lo, hi] = modalityRange(pixel, slope, intercept);
+    for (let i = 0; i < n; i++) out[offset + i] = lo + hi - out[offset + i];
+  }
+}
+
+/** One specialised loop per case (no per-pixel calls), for frames the SIMD kernel does not take. */
+function grayToFloatInJs(
+  v: SampleArray,
+  n: number,
+  masked: boolean,
+  pixel: PixelFormat,
+  slope: number,
+  intercept: number,
+  out: Float32Array,
+  offset: number,
+): void {
   if (!masked) {
-    if (slope === 1 && intercept === 0) out.set(v.length === n ? v : v.subarray(0, n), offset);
-    else for (let i = 0; i < n; i++) out[offset + i] = v[i] * slope + intercept;
+    for (let i = 0; i < n; i++) out[offset + i] = v[i] * slope + intercept;
   } else if (pixel.pixelRepresentation === 1) {
     const shift = 32 - pixel.bitsStored;
     for (let i = 0; i < n; i++) out[offset + i] = ((v[i] << shift) >> shift) * slope + intercept;
   } else {
     const mask = pixel.bitsStored >= 32 ? 0xffffffff : (1 << pixel.bitsStored) - 1;
     for (let i = 0; i < n; i++) out[offset + i] = ((v[i] & mask) >>> 0) * slope + intercept;
-  }
-  if (pixel.photometric === 'MONOCHROME1') {
-    const [lo, hi] = modalityRange(pixel, slope, intercept);
-    for (let i = 0; i < n; i++) out[offset + i] = lo + hi - out[offset + i];
   }
 }
 
@@ -145,7 +164,7 @@ export async function loadStackVolume(stack: DicomStack): Promise<Volume> {
     else byFile.set(s.path, [i]);
   });
   // Frames are turned into floats before the next file is read, so one buffer serves all.
-  const readBuffer = new ReadBuffer();
+  const readBuffer = new ReadBuffer(nx * ny);
   for (const [path, indices] of byFile) {
     let parsed;
     try {

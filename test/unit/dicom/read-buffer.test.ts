@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadBuffer } from '../../../electron/dicom/read-buffer';
+import { simdKernels } from '../../../electron/dicom/simd-kernels';
 
 // The SIMD kernel ORs 64 bytes per step and leaves the tail to JavaScript; the reference here is
 // the definition, one sample at a time.
@@ -42,12 +43,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('ReadBuffer', () => {
   it('reads the whole file, byte for byte', () => {
-    const bytes = new ReadBuffer().read(file);
+    const bytes = new ReadBuffer(FILE_BYTES).read(file);
     expect(Buffer.compare(bytes, Buffer.from(bytesOf(FILE_BYTES, 7)))).toBe(0);
   });
 
   it('grows for a larger file and still reads it whole', () => {
-    const rb = new ReadBuffer();
+    const rb = new ReadBuffer(FILE_BYTES);
     rb.read(file);
     const big = path.join(dir, 'big.bin');
     writeFileSync(big, bytesOf(200_000, 3));
@@ -59,7 +60,7 @@ describe('ReadBuffer', () => {
   it.each([1, 2, 4] as const)(
     'ORs %i-byte samples like a sample-by-sample loop, any offset and length',
     (size) => {
-      const rb = new ReadBuffer();
+      const rb = new ReadBuffer(FILE_BYTES);
       const bytes = rb.read(file);
       for (let offset = 0; offset <= 12; offset += size) {
         for (const n of [0, 1, 15, 16, 17, 63, 64, 65, 130, Math.floor((FILE_BYTES - offset) / size)]) {
@@ -80,7 +81,7 @@ describe('ReadBuffer', () => {
   );
 
   it('finds a single set bit wherever it sits (16-bit samples)', () => {
-    const rb = new ReadBuffer();
+    const rb = new ReadBuffer(FILE_BYTES);
     const bytes = rb.read(file);
     const n = 300;
     const v = views[2](bytes, 2, n);
@@ -92,8 +93,55 @@ describe('ReadBuffer', () => {
   });
 
   it('says nothing about samples outside its memory', () => {
-    const rb = new ReadBuffer();
+    const rb = new ReadBuffer(FILE_BYTES);
     rb.read(file);
     expect(rb.orOfSamples(new Uint16Array(128), 128)).toBeUndefined();
+    expect(rb.toFloat(new Uint16Array(128), 128, 12, false, 1, 0, new Float32Array(128), 0)).toBe(false);
+  });
+
+  it('has its SIMD kernels here (WebAssembly SIMD validated), so the tests above ran them', () => {
+    expect(simdKernels(new WebAssembly.Memory({ initial: 0 }))).not.toBeNull();
+  });
+
+  // PS3.5 8.1.1: the stored value is the low Bits Stored bits, two's complement when signed;
+  // PS3.3 C.11.1.1.2: output = stored * slope + intercept (here rounded once to Float32).
+  const stored = (word: number, bits: number, signed: boolean): number => {
+    const low = word & ((1 << bits) - 1);
+    return signed && low >= 2 ** (bits - 1) ? low - 2 ** bits : low;
+  };
+  it.each([
+    [12, false, 1, 0],
+    [12, true, 1, 0],
+    [16, true, 1, 0],
+    [16, false, 1.23076923, -17.5],
+    [12, true, 1.23076923, -17.5],
+    [10, false, 1e-4, 1e6],
+  ])(
+    'converts %i-bit samples (signed %s) at slope %d, intercept %d like the definition',
+    (bits, signed, slope, icpt) => {
+      const rb = new ReadBuffer(FILE_BYTES);
+      const bytes = rb.read(file);
+      for (const [offset, n] of [
+        [0, 8],
+        [2, 7],
+        [6, 130],
+        [4, 497],
+      ]) {
+        const v = signed ? new Int16Array(bytes.buffer, offset, n) : new Uint16Array(bytes.buffer, offset, n);
+        const expected = Array.from(v, (w) => Math.fround(stored(w & 0xffff, bits, signed) * slope + icpt));
+        const out = new Float32Array(n + 3).fill(-7);
+        expect(rb.toFloat(v, n, bits, signed, slope, icpt, out, 2)).toBe(true);
+        expect(Array.from(out.subarray(2, 2 + n)), `offset ${offset}, ${n} samples`).toEqual(expected);
+        expect([out[0], out[1], out[n + 2]]).toEqual([-7, -7, -7]);
+      }
+    },
+  );
+
+  it('refuses a frame larger than the room it keeps', () => {
+    const rb = new ReadBuffer(100);
+    const bytes = rb.read(file);
+    expect(
+      rb.toFloat(new Uint16Array(bytes.buffer, 0, 101), 101, 16, false, 2, 0, new Float32Array(101), 0),
+    ).toBe(false);
   });
 });
