@@ -56,27 +56,27 @@ function sijSeries(
   };
 }
 
-function makeExam(dir: string, size = 512, slices = 25): void {
-  writeSeries(
-    path.join(dir, 'T1'),
-    sijSeries(
+function makeExam(dir: string, size = 512, slices = 25, rescale?: SeriesSpec['rescale']): void {
+  writeSeries(path.join(dir, 'T1'), {
+    ...sijSeries(
       '1.2.826.0.1.3680043.9.7433.99.1',
       slices,
       't1_tse_cor',
       size,
       acquisition({ tr: 650, te: 11 }),
     ),
-  );
-  writeSeries(
-    path.join(dir, 'STIR'),
-    sijSeries(
+    rescale,
+  });
+  writeSeries(path.join(dir, 'STIR'), {
+    ...sijSeries(
       '1.2.826.0.1.3680043.9.7433.99.2',
       slices,
       'tirm_cor',
       size,
       acquisition({ tr: 5000, te: 56, ti: 150 }),
     ),
-  );
+    rescale,
+  });
 }
 
 function filesUnder(dir: string): string[] {
@@ -268,6 +268,10 @@ async function main(): Promise<void> {
   rows.push(inThread, threaded);
   rows.push(await measure(set, exam, peer, CODEC_ROUNDS, { cache: 'cold' }));
   rows.push(await measure(set, exam, peer, CODEC_ROUNDS, { cache: 'cold', loader }));
+  // Philips writes a Rescale Slope into MR images: every sample is multiplied (pydicom too).
+  const rescaled = path.join(out, 'exam-rescale-slope');
+  makeExam(rescaled, 512, 25, { slope: '1.23076923', intercept: '0' });
+  rows.push(await measure('exam, explicit VR LE, Rescale Slope 1.23', rescaled, peer, CODEC_ROUNDS));
   process.stderr.write('opening the exam in new processes...\n');
   rows.push(await measureFirstOpen(set, warmUp, exam, FIRST_OPEN_ROUNDS));
 
