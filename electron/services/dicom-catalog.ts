@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { ApiError, type ImportReport, type StackSummary } from '../api';
-import { loadStackVolume, type DicomStack, type DicomStudy } from '../dicom';
+import { StackVolumeLoader, type DicomStack, type DicomStudy } from '../dicom';
 import type { Volume } from '../imaging/volume';
 import { indexedScan, openStore, STORE_FILE, studyFileProblems } from '../store';
 import { ImportRunner } from './import-runner';
@@ -85,6 +85,8 @@ export class DicomCatalog implements StudyCatalog {
   private volumes = new Map<string, Promise<Volume>>();
   private readonly db: Database.Database;
   private readonly importer: ImportRunner;
+  /** Started with the catalog so that the first exam opened does not wait for its threads. */
+  private readonly loader = new StackVolumeLoader();
   /** Folders remembered by versions before the study index; imported once, then forgotten. */
   private readonly legacyRootsFile: string;
 
@@ -161,7 +163,7 @@ export class DicomCatalog implements StudyCatalog {
     const key = `${studyInstanceUid}/${id}`;
     let pending = this.volumes.get(key);
     if (!pending) {
-      pending = loadStackVolume(stack).catch((err: unknown) => {
+      pending = this.loader.load(stack).catch((err: unknown) => {
         this.volumes.delete(key);
         throw new ApiError(
           'unreadable',
@@ -215,7 +217,7 @@ export class DicomCatalog implements StudyCatalog {
   }
 
   async close(): Promise<void> {
-    await this.importer.close();
+    await Promise.all([this.importer.close(), this.loader.close()]);
     this.db.close();
   }
 }
