@@ -20,7 +20,8 @@ multiplied by a 0/1 row mask to put the zeros back before the next layer reads t
 Everything else follows the layout: the inference-mode BatchNorm is folded into the convolution;
 max-pooling in-plane is a 2D max-pool (the separator count is chosen so that every level keeps
 whole row pairs and at least one separator row), in depth the maximum over runs of slices;
-the patch embedding is a 2D convolution; up-sampling (kernel = stride transposed convolution)
+the patch embedding is a 2D convolution (a 1x1x1 one is folded into the first 3x3x3 convolution,
+which then reads the volume and its mask instead of widths[0] channels); up-sampling (kernel = stride transposed convolution)
 is a 2D transposed convolution whose kd depth taps are kd channel groups moved to consecutive
 slices. Input and output stay [1, 1, D, H, W]: the ONNX file is a drop-in for the 3D export.
 
@@ -78,9 +79,8 @@ class _StackedConv(nn.Module):
     skip connection is never copied into a concatenation (onnxruntime could not keep that copy
     in its NCHWc layout when one part comes from a transposed convolution)."""
 
-    def __init__(self, conv: nn.Conv3d, norm: nn.BatchNorm3d, period: int, splits: Sequence[int] = ()):
+    def __init__(self, weight: torch.Tensor, bias: torch.Tensor, period: int, splits: Sequence[int] = ()):
         super().__init__()
-        weight, bias = _fold_norm(conv, norm)
         self.period = period
         # weight[:, :, depth tap, row tap, column tap] -> one [Cout, Cin, depth, column] kernel per row tap and group.
         for g, part in enumerate(torch.split(weight, list(splits) or [weight.shape[1]], dim=1)):
@@ -155,13 +155,24 @@ class StackedSliceUNet(nn.Module):
         self.patch = tuple(cfg.patch[1:])
         self.widths = list(cfg.widths)
         self.pool = [tuple(p) for p in cfg.pool]
-        self.embed = nn.Conv2d(1, cfg.widths[0], self.patch, self.patch)
-        self.embed.weight.data.copy_(unet.embed.weight[:, :, 0])
-        self.embed.bias.data.copy_(unet.embed.bias)
         periods = [self.period // cfg.patch[1]]
         for p in cfg.pool:
             periods.append(periods[-1] // p[1])
         self.down = nn.ModuleList(self._block(b, periods[i]) for i, b in enumerate(unet.down))
+        if cfg.patch == (1, 1, 1):
+            # A 1x1x1 embedding (w * x + b per channel) followed by the first 3x3x3 convolution is
+            # one convolution over two channels, the volume and its mask (the embedding is zero
+            # outside the volume, its bias only inside): that convolution then reads 2 channels,
+            # not widths[0].
+            weight, bias = _fold_norm(unet.down[0][0], unet.down[0][1])
+            w, b = unet.embed.weight[:, 0, 0, 0, 0], unet.embed.bias
+            fused = torch.stack([torch.einsum("oi...,i->o...", weight, w), torch.einsum("oi...,i->o...", weight, b)], dim=1)
+            self.down[0][0] = _StackedConv(fused, bias, periods[0])
+            self.embed = None
+        else:
+            self.embed = nn.Conv2d(1, cfg.widths[0], self.patch, self.patch)
+            self.embed.weight.data.copy_(unet.embed.weight[:, :, 0])
+            self.embed.bias.data.copy_(unet.embed.bias)
         self.bottom = self._block(unet.bottom, periods[-1])
         self.ups = nn.ModuleList(_StackedExpand(u) for u in unet.ups)
         levels = list(reversed(range(len(cfg.pool))))
@@ -183,7 +194,9 @@ class StackedSliceUNet(nn.Module):
             isinstance(c, nn.Conv3d) and isinstance(n, nn.BatchNorm3d) and isinstance(r, nn.ReLU) for c, n, r in zip(convs, norms, relus)
         ):
             raise ValueError("stacked-slice rewrite: a U-Net block must be (Conv3d, BatchNorm3d, ReLU) repeated")
-        return nn.ModuleList(_StackedConv(c, n, period, first_splits if i == 0 else ()) for i, (c, n) in enumerate(zip(convs, norms)))
+        return nn.ModuleList(
+            _StackedConv(*_fold_norm(c, n), period, first_splits if i == 0 else ()) for i, (c, n) in enumerate(zip(convs, norms))
+        )
 
     def _full(self, mask: torch.Tensor, width: int) -> torch.Tensor:
         """The one-channel mask repeated over `width` channels."""
@@ -205,7 +218,7 @@ class StackedSliceUNet(nn.Module):
         # Per level, outermost first: the one-channel mask, the full-width mask, the slice count, the skip.
         levels: List[Tuple[torch.Tensor, torch.Tensor, int, torch.Tensor]] = []
         full = self._full(mask, self.widths[0])
-        y = self.embed(stacked) * full
+        y = torch.cat([stacked, mask], dim=1) if self.embed is None else self.embed(stacked) * full
         for level, (block, (pd, ph, pw)) in enumerate(zip(self.down, self.pool)):
             if level > 0:
                 full = self._full(mask, self.widths[level])
