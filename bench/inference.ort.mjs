@@ -1,25 +1,26 @@
-// onnxruntime-node timing of one network with the engine's session options, in its own process so
-// its peak RSS is its own. Prints one JSON line.
-// Usage: inference.ort.mjs <file.onnx> RUNS THREADS [--low-memory] [--save-output <file.f32>]
-// (--save-output writes the first output of the last run, raw float32, for comparing two graphs).
+// One network in onnxruntime-node with the engine's session options, long-lived for
+// `npm run bench:inference` (bench/inference-worker.ts): after the session is created and warmed
+// up it prints {"ready": true}, then answers each line of stdin with one JSON line:
+//   run          -> {"ms"}          one timed run
+//   save <file>  -> {"saved"}       the first output of the last run, raw float32
+//   stats        -> {"peakRssMB"}   this process's peak RSS (its own: one network per process)
+// Usage: inference.ort.mjs <file.onnx> THREADS [--low-memory]
 import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'low-memory': { type: 'boolean', default: false }, 'save-output': { type: 'string' } },
+  options: { 'low-memory': { type: 'boolean', default: false } },
 });
-const [file, runsArg, threadsArg] = positionals;
-const runs = Number(runsArg);
-const threads = Number(threadsArg);
-const lowMemory = values['low-memory'];
+const [file, threadsArg] = positionals;
 const session = await ort.InferenceSession.create(file, {
   executionProviders: ['cpu'],
   graphOptimizationLevel: 'all',
-  intraOpNumThreads: threads,
+  intraOpNumThreads: Number(threadsArg),
   interOpNumThreads: 1,
-  ...(lowMemory ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
+  ...(values['low-memory'] ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
   extra: { session: { intra_op: { allow_spinning: '0' } } },
 });
 const feeds = {};
@@ -32,16 +33,21 @@ for (const name of session.inputNames) {
   feeds[name] = new ort.Tensor('float32', data, shape);
 }
 let outputs = await session.run(feeds);
-const times = [];
-for (let r = 0; r < runs; r++) {
-  const t = performance.now();
-  outputs = await session.run(feeds);
-  times.push(performance.now() - t);
+const answer = (value) => process.stdout.write(JSON.stringify(value) + '\n');
+answer({ ready: true });
+for await (const line of createInterface({ input: process.stdin })) {
+  const [command, arg] = line.trim().split(/\s+/, 2);
+  if (command === 'run') {
+    const t = performance.now();
+    outputs = await session.run(feeds);
+    answer({ ms: performance.now() - t });
+  } else if (command === 'save') {
+    const data = outputs[session.outputNames[0]].data;
+    writeFileSync(arg, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    answer({ saved: arg });
+  } else if (command === 'stats') {
+    answer({ peakRssMB: process.resourceUsage().maxRSS / 1024 });
+  } else {
+    answer({ error: `unknown command '${line}'` });
+  }
 }
-times.sort((a, b) => a - b);
-const peakRssMB = process.resourceUsage().maxRSS / 1024;
-if (values['save-output']) {
-  const data = outputs[session.outputNames[0]].data;
-  writeFileSync(values['save-output'], new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-}
-console.log(JSON.stringify({ file, medianMs: times[times.length >> 1], peakRssMB, threads, lowMemory }));

@@ -1,12 +1,14 @@
-"""PyTorch CPU timing of one reference network (random weights), for `npm run bench:inference`.
-
-Prints one JSON line: {"net", "eagerMs", "frozenMs", "peakRssMB", "threads"}; medians over runs
-after one warm-up. Usage: inference.torch.py unet|classifier RUNS THREADS
+"""One reference network (random weights) in PyTorch CPU, long-lived for `npm run bench:inference`
+(bench/inference-worker.ts): after building it (eager, and JIT-traced, frozen and optimised for
+inference) and one warm-up run of each, it prints {"ready": true, "frozen": bool}, then answers
+each line of stdin with one JSON line:
+  eager | frozen -> {"ms"}          one timed run
+  stats          -> {"peakRssMB"}   this process's peak RSS (eager and JIT together)
+Usage: inference.torch.py unet|classifier THREADS
 """
 import json
 import os
 import resource
-import statistics
 import sys
 import time
 
@@ -17,7 +19,7 @@ from models.training.config import PRESETS  # noqa: E402
 from models.training.export import random_models  # noqa: E402
 from models.training.gradcam import ClassifierWithCam  # noqa: E402
 
-net, runs, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+net, threads = sys.argv[1], int(sys.argv[2])
 torch.set_num_threads(threads)
 cfg = PRESETS["reference"]
 classifier, unet, _ = random_models(cfg, 1)
@@ -27,23 +29,31 @@ else:
     module, inputs = ClassifierWithCam(classifier).eval(), (torch.randn(1, 1, *cfg.grid_size), torch.randn(1, 1, *cfg.grid_size))
 
 
-def median_ms(fn):
+def answer(value) -> None:
+    print(json.dumps(value), flush=True)
+
+
+def timed_ms(fn) -> float:
+    t = time.perf_counter()
     fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+    return (time.perf_counter() - t) * 1000
 
 
 with torch.no_grad():
-    eager = median_ms(lambda: module(*inputs))
-    frozen_ms = None
+    runners = {"eager": lambda: module(*inputs)}
     try:
         frozen = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(module, inputs).eval()))
-        frozen_ms = median_ms(lambda: frozen(*inputs))
+        runners["frozen"] = lambda: frozen(*inputs)
     except Exception as err:  # tracing the in-graph Grad-CAM may not be supported; eager still counts
         print(f"jit freeze failed for {net}: {err}", file=sys.stderr)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"net": net, "eagerMs": eager, "frozenMs": frozen_ms, "peakRssMB": peak, "threads": threads}))
+    for run in runners.values():
+        run()
+    answer({"ready": True, "frozen": "frozen" in runners})
+    for line in sys.stdin:
+        command = line.strip()
+        if command in runners:
+            answer({"ms": timed_ms(runners[command])})
+        elif command == "stats":
+            answer({"peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+        else:
+            answer({"error": f"unknown command {command!r}"})

@@ -1,14 +1,16 @@
 // `npm run bench:inference`: (1) the shipped model on a phantom exam through the real engine
 // (worker thread, warm sessions): per-stage median timings and peak RSS; (2) the reference
 // architecture (ResNet-101 dual encoder at 16 x 192 x 192, U-Net at 20 x 224 x 224, random weights)
-// in onnxruntime-node against PyTorch CPU in the same run, each network in its own process; the
-// U-Net both as its stacked-slice 2D graph and as the plain 3D graph.
+// in onnxruntime-node against PyTorch CPU in the same run, each network and configuration in its
+// own long-lived process, their runs interleaved; the U-Net both as its stacked-slice 2D graph and
+// as the plain 3D graph.
 // Environment: BENCH_RUNS (default 3), BENCH_THREADS (default 2), BENCH_SKIP_REFERENCE=1.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { InferenceEngine, loadModelFolder } from '../electron/inference';
+import { TimingWorker } from './inference-worker';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const threads = Number(process.env.BENCH_THREADS ?? 2);
@@ -102,7 +104,86 @@ function maxAbs(values: Float32Array, minus?: Float32Array): number {
   return max;
 }
 
-function reference(): void {
+/** One timed configuration: a worker and the command that times one run on it. */
+interface Peer {
+  worker: TimingWorker;
+  command: string;
+  times: number[];
+}
+
+// PyTorch's large tensors then come from the heap and are reused from run to run instead of being
+// fresh mmaps faulted in on every run (onnxruntime reuses its arena likewise).
+const malloc = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000' };
+
+function startOrt(file: string, lowMemory: boolean) {
+  const args = ['bench/inference.ort.mjs', file, String(threads), ...(lowMemory ? ['--low-memory'] : [])];
+  const label = `onnxruntime ${path.basename(file)}${lowMemory ? ' low-memory' : ''}`;
+  return TimingWorker.start(label, 'node', args);
+}
+
+function startTorch(net: string) {
+  return TimingWorker.start(
+    `PyTorch ${net}`,
+    '/usr/bin/python3',
+    ['bench/inference.torch.py', net, String(threads)],
+    malloc,
+  );
+}
+
+/** `runs` rounds, each timing every peer once; the order rotates from round to round. */
+async function timeInterleaved(peers: (Peer | null)[]): Promise<void> {
+  const present = peers.filter((p): p is Peer => p !== null);
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < present.length; i++) {
+      const peer = present[(i + r) % present.length];
+      peer.times.push(await peer.worker.time(peer.command));
+    }
+  }
+}
+
+function fmt(peer: Peer | null, peakMB?: number): string {
+  if (!peer) return 'not run'.padEnd(17);
+  return `${(median(peer.times) / 1000).toFixed(2)} s${peakMB ? ` ${peakMB.toFixed(0)} MB` : ''}`.padEnd(17);
+}
+
+async function referenceNetwork(
+  net: 'unet' | 'classifier',
+  onnx: { label: string; file: string; lowMemory: boolean }[],
+): Promise<Peer[]> {
+  const peer = (worker: TimingWorker, command = 'run'): Peer => ({ worker, command, times: [] });
+  const ort: Peer[] = [];
+  const ortLow: (Peer | null)[] = [];
+  for (const o of onnx) {
+    ort.push(peer((await startOrt(o.file, false)).worker));
+    ortLow.push(o.lowMemory ? peer((await startOrt(o.file, true)).worker) : null);
+  }
+  const torch = await startTorch(net);
+  const eager = peer(torch.worker, 'eager');
+  const frozen = torch.ready.frozen ? peer(torch.worker, 'frozen') : null;
+  await timeInterleaved([...ort, ...ortLow, eager, frozen]);
+  const torchPeak = await torch.worker.close();
+  const best = Math.min(median(eager.times), frozen ? median(frozen.times) : Infinity);
+  for (let i = 0; i < onnx.length; i++) {
+    const low = ortLow[i];
+    const ortMs = median(ort[i].times);
+    console.log(
+      `${onnx[i].label.padEnd(19)} ${fmt(ort[i], await peakOf(ort[i], net === 'unet'))}  ${fmt(low, low ? await low.worker.close() : undefined)} ${fmt(eager, torchPeak)} ${fmt(frozen)}    ${(ortMs / best).toFixed(2)} ${ortMs <= best ? '(ORT at least as fast)' : '(ORT SLOWER)'}`,
+    );
+  }
+  return ort;
+}
+
+/** The worker's peak RSS; a U-Net worker first saves its output for the graph comparison. */
+async function peakOf(peer: Peer, save: boolean): Promise<number> {
+  if (save) await peer.worker.ask(`save ${outputFile(peer)}`);
+  return peer.worker.close();
+}
+
+function outputFile(peer: Peer): string {
+  return path.join(work, `${peer.worker.label.replace(/\W+/g, '-')}.output.f32`);
+}
+
+async function reference(): Promise<void> {
   const dir = path.join(work, 'reference-random');
   if (!existsSync(path.join(dir, 'manifest.json'))) {
     process.stderr.write('exporting the reference architecture (random weights)...\n');
@@ -123,63 +204,27 @@ function reference(): void {
   if (!existsSync(path.join(unetDir, 'unet-stacked.onnx')))
     sh('/usr/bin/python3', ['bench/inference.unet.py', unetDir]);
   const manifest = loadModelFolder(dir).manifest;
-  const malloc = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000' };
   console.log(
-    `\n## Reference architecture (random weights), CPU, ${threads} threads, median of ${runs} runs after warm-up`,
+    `\n## Reference architecture (random weights), CPU, ${threads} threads, median of ${runs} interleaved runs after warm-up`,
   );
+  console.log(`machine load average at the start: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
   console.log(
     'network             onnxruntime-node   (low-memory)      PyTorch eager    PyTorch JIT-frozen   ratio ORT/PyTorch(best)',
   );
-  const rows = [
-    {
-      label: 'unet (stacked 2D)',
-      net: 'unet',
-      file: path.join(unetDir, 'unet-stacked.onnx'),
-      lowMemory: true,
-    },
-    { label: 'unet (3D graph)', net: 'unet', file: path.join(unetDir, 'unet-3d.onnx'), lowMemory: false },
-    {
-      label: 'classifier',
-      net: 'classifier',
-      file: path.join(dir, manifest.networks.classifier.file),
-      lowMemory: true,
-    },
-  ] as const;
-  const torchRuns = new Map<string, { eagerMs: number; frozenMs: number | null; peakRssMB: number }>();
-  const saved: string[] = [];
-  for (const row of rows) {
-    const out = row.net === 'unet' ? path.join(work, `${path.basename(row.file, '.onnx')}.output.f32`) : null;
-    const ortArgs = ['bench/inference.ort.mjs', row.file, String(runs), String(threads)];
-    const ort = JSON.parse(sh('node', [...ortArgs, ...(out ? ['--save-output', out] : [])]));
-    if (out) saved.push(out);
-    const ortLow = row.lowMemory ? JSON.parse(sh('node', [...ortArgs, '--low-memory'])) : null;
-    if (!torchRuns.has(row.net))
-      torchRuns.set(
-        row.net,
-        JSON.parse(
-          sh(
-            '/usr/bin/python3',
-            ['bench/inference.torch.py', row.net, String(runs), String(threads)],
-            malloc,
-          ),
-        ),
-      );
-    const torch = torchRuns.get(row.net)!;
-    const best = Math.min(torch.eagerMs, torch.frozenMs ?? Infinity);
-    const fmt = (ms: number | null | undefined, mb?: number) =>
-      ms == null
-        ? 'not run'.padEnd(17)
-        : `${(ms / 1000).toFixed(2)} s${mb ? ` ${mb.toFixed(0)} MB` : ''}`.padEnd(17);
-    console.log(
-      `${row.label.padEnd(19)} ${fmt(ort.medianMs, ort.peakRssMB)}  ${fmt(ortLow?.medianMs, ortLow?.peakRssMB)} ${fmt(torch.eagerMs, torch.peakRssMB)} ${fmt(torch.frozenMs)}    ${(ort.medianMs / best).toFixed(2)} ${ort.medianMs <= best ? '(ORT at least as fast)' : '(ORT SLOWER)'}`,
-    );
-  }
-  console.log('(PyTorch peak RSS covers eager and JIT runs in one process; ORT peak RSS per process.)');
-  const [stacked, plain] = saved.map(readF32);
+  const [stacked, plain] = await referenceNetwork('unet', [
+    { label: 'unet (stacked 2D)', file: path.join(unetDir, 'unet-stacked.onnx'), lowMemory: true },
+    { label: 'unet (3D graph)', file: path.join(unetDir, 'unet-3d.onnx'), lowMemory: false },
+  ]);
+  await referenceNetwork('classifier', [
+    { label: 'classifier', file: path.join(dir, manifest.networks.classifier.file), lowMemory: true },
+  ]);
+  console.log('(PyTorch peak RSS covers eager and JIT in one process; ORT peak RSS per process.)');
+  console.log(`machine load average at the end: ${loadavg()[0].toFixed(1)}`);
+  const [a, b] = [stacked, plain].map((p) => readF32(outputFile(p)));
   console.log(
-    `U-Net stacked 2D graph vs 3D graph in onnxruntime, same input: max |difference| ${maxAbs(stacked, plain).toExponential(1)} (largest |output| ${maxAbs(plain).toFixed(1)})`,
+    `U-Net stacked 2D graph vs 3D graph in onnxruntime, same input: max |difference| ${maxAbs(a, b).toExponential(1)} (largest |output| ${maxAbs(b).toFixed(1)})`,
   );
 }
 
 await shipped();
-if (process.env.BENCH_SKIP_REFERENCE !== '1') reference();
+if (process.env.BENCH_SKIP_REFERENCE !== '1') await reference();
