@@ -200,6 +200,8 @@ async function reference(): Promise<void> {
   }
   // The same random U-Net (denoiseT1's weights) as the 3D graph and as the stacked-slice graph
   // (models/training/unet_stacked.py: 2D operators that onnxruntime runs in its NCHWc layout).
+  // Exported once, like the reference folder: delete test-output/bench/reference-unet after
+  // changing the rewrite.
   const unetDir = path.join(work, 'reference-unet');
   if (!existsSync(path.join(unetDir, 'unet-stacked.onnx')))
     sh('/usr/bin/python3', ['bench/inference.unet.py', unetDir]);
