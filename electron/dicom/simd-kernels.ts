@@ -6,31 +6,26 @@
  * 2.6 ns, the copy out of WebAssembly memory included), and they were most of an exam's load.
  */
 
+/**
+ * For the 16-bit samples at src, src + 2, ... below end ((end - src) % 16 === 0): keeps the low
+ * 16 - shift bits (unsigned16) or sign-extends from bit 15 - shift (signed16), then writes
+ * Float32(value * slope + intercept), the product and sum in double precision as in
+ * JavaScript, to dst, dst + 4, ...
+ */
+type SixteenToFloat = (
+  src: number,
+  end: number,
+  dst: number,
+  shift: number,
+  slope: number,
+  intercept: number,
+) => void;
+
 export interface SimdKernels {
   /** OR of the 32-bit little-endian words at start, start + 4, ... below end; (end - start) % 64 === 0 */
   orWords(start: number, end: number): number;
-  /**
-   * For the 16-bit samples at src, src + 2, ... below end ((end - src) % 16 === 0): keeps the low
-   * 16 - shift bits (unsigned16) or sign-extends from bit 15 - shift (signed16), then writes
-   * Float32(value * slope + intercept), the product and sum in double precision as in
-   * JavaScript, to dst, dst + 4, ...
-   */
-  unsigned16ToFloat(
-    src: number,
-    end: number,
-    dst: number,
-    shift: number,
-    slope: number,
-    intercept: number,
-  ): void;
-  signed16ToFloat(
-    src: number,
-    end: number,
-    dst: number,
-    shift: number,
-    slope: number,
-    intercept: number,
-  ): void;
+  unsigned16ToFloat: SixteenToFloat;
+  signed16ToFloat: SixteenToFloat;
 }
 
 const uleb = (n: number): number[] => {

@@ -10,7 +10,7 @@ export type LoadReply = { id: number; volume: Volume } | { id: number; error: st
 
 // Worker threads do not inherit the tsx loader; the shared bootstrap registers it and then
 // imports the entry named in workerData.
-const BOOTSTRAP = new URL('../inference/worker-bootstrap.mjs', import.meta.url);
+const BOOTSTRAP = new URL('../worker-bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./load-worker.ts', import.meta.url);
 
 interface Job {

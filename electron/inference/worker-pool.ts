@@ -1,6 +1,6 @@
 import { Worker, parentPort, type TransferListItem } from 'node:worker_threads';
 
-const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
+const BOOTSTRAP = new URL('../worker-bootstrap.mjs', import.meta.url);
 
 /** An error from a worker, with the original error's class name kept for the caller's checks. */
 export class WorkerTaskError extends Error {

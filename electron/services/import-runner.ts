@@ -13,7 +13,7 @@ export type ImportWorkerMessage =
 
 // Worker threads do not inherit the tsx loader; the inference engine's bootstrap registers it
 // and then imports the entry named in workerData.
-const BOOTSTRAP = new URL('../inference/worker-bootstrap.mjs', import.meta.url);
+const BOOTSTRAP = new URL('../worker-bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./import-worker.ts', import.meta.url);
 
 /** Runs folder imports one at a time in a worker thread started on first use. */
