@@ -1,5 +1,31 @@
 import { Tissue } from './tissues';
 import type { PatientBody } from './patient';
+import { ValueNoise } from './noise';
+import { Rng } from './random';
+import { AxisTable } from './axisTable';
+import { clamp, ramp, smoothstep, softClamp } from './shapes';
+import { classifySoft } from './softTissue';
+import { classifyIlium, classifyLumbar, classifySacrum } from './bones';
+import {
+  J_CARTILAGE_GAP,
+  J_HALF_WIDTH,
+  J_ILIUM,
+  J_LIGAMENT_GAP,
+  J_SLOPE,
+  J_STRIDE,
+  Region,
+  V_COLUMNS,
+  V_CREST_GATE,
+  V_CURVE,
+  V_FLARE,
+  V_HALF_WIDTH,
+  V_HIATUS,
+  V_CANAL_HALF_WIDTH,
+  V_ILIUM_BACK,
+  V_ILIUM_OUTER,
+  V_THICKNESS,
+  V_VESSEL,
+} from './regions';
 
 /**
  * The pelvis as implicit 3D shapes in a sacral frame, evaluated point by point.
@@ -7,12 +33,24 @@ import type { PatientBody } from './patient';
  * Sacral frame (mm, divided by the patient's scale): u = patient left, v = along the long axis of
  * the sacrum towards its base (up and forward), w = perpendicular to the sacrum, posterior.
  * A true semicoronal slice is a plane of constant w. The sacrum is a wedge narrowing downwards and
- * backwards; its lateral surfaces are the joint surfaces. The auricular (cartilaginous) joint is
- * an ear-shaped band in the (v, w) plane, anterior and inferior; posterior-superior to it the
- * bones are joined by the interosseous ligament. The ilia lie lateral to the joint gap.
+ * backwards, curving forwards below S3; its lateral surfaces are the joint surfaces. The auricular
+ * (cartilaginous) joint is an ear-shaped band in the (v, w) plane, anterior and inferior;
+ * posterior-superior to it the bones are joined by the interosseous ligament. The ilia lie
+ * lateral to the joint gap. Every boundary is a smooth function (no corners, which would show as
+ * polygons), and textures come from band-limited value noise seeded per patient.
+ *
+ * Speed: classify runs a few million times per exam. The point and the quantities shared by
+ * the bone and soft-tissue modules travel in fields of this object rather than as arguments,
+ * because V8 boxes every floating-point argument of a call it does not inline (an allocation).
  */
 
-export const Region = { soft: 0, sacrum: 1, ilium: 2, joint: 3 } as const;
+export { Region };
+
+const AIR = Tissue.air;
+const FAT = Tissue.fat;
+const MUSCLE = Tissue.muscle;
+const MARROW = Tissue.marrow;
+const RED_MARROW = Tissue.redMarrow;
 
 /** The auricular band's centre line in (v, w): upper arm, anterior bend, lower arm. */
 const AURICULAR: readonly [number, number][] = [
@@ -21,24 +59,12 @@ const AURICULAR: readonly [number, number][] = [
   [-52, -3],
 ];
 const AURICULAR_HALF_WIDTH = 11;
-const CORTEX_MM = 1.3;
-const FORAMINA_V = [28, 3, -22, -45];
-const FORAMINA_U = [19, 17.5, 16, 14.5];
-const FORAMINA_R = [5.5, 4.8, 4.0, 3.4];
-const DISC_V = [15.5, -9.5];
+/** Width (mm) over which the skin goes from fat to air. */
+const SKIN_EDGE = 1.2;
 const TABLE_V0 = -140;
 const TABLE_NV = 260;
 const TABLE_W0 = -120;
 const TABLE_NW = 220;
-
-function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
-}
-
-function smoothstep(e0: number, e1: number, x: number): number {
-  const t = clamp((x - e0) / (e1 - e0), 0, 1);
-  return t * t * (3 - 2 * t);
-}
 
 export class Anatomy {
   /** Result of the last `classify` call (fields, not objects, so the hot loop allocates nothing). */
@@ -47,31 +73,79 @@ export class Anatomy {
   /** 0 = patient's right, 1 = left */
   side = 0;
   /** distance from the articular surface into the bone, mm (bone regions only) */
-  depth = 0;
+  depth = 0.5;
   /** position across the joint gap: 0 at the sacral surface, 1 at the iliac surface */
-  gapFraction = 0;
-  /** red marrow fraction (marrow only) */
-  red = 0;
+  gapFraction = 0.5;
+  /** a second tissue mixed into this voxel (red marrow in marrow, fat in muscle and ligament) */
+  second = 0;
+  /** its fraction, 0..1 */
+  fraction = 0.5;
+
+  /** The point being classified and what the bone and soft-tissue modules share about it. */
+  u = 0.5;
+  v = 0.5;
+  w = 0.5;
+  /** |u| */
+  a = 0.5;
+  /** u of the sacral joint surface on this side */
+  hw = 0.5;
+  /** sacral thickness, its forward curve, and its anterior and posterior surfaces (w) */
+  thickness = 0.5;
+  curve = 0.5;
+  wAnterior = 0.5;
+  wPosterior = 0.5;
+  /** forward bulge of the vertebral bodies here (part of wAnterior) */
+  bulge = 0.5;
+  /** the joint table at (v, w): cartilage and ligament weights */
+  cartilage = 0.5;
+  ligament = 0.5;
+  /** the ilium's medial surface (u), and the distance beyond its outer surface (-1: medial to it) */
+  iliumInner = 0.5;
+  beyondIlium = 0.5;
 
   readonly body: PatientBody;
   /** patient LPS -> sacral frame, row-major 3x3 including 1/scale */
   readonly toLocal: number[];
+  readonly noise: ValueNoise;
+  /** the joints' shape parameters, J_STRIDE numbers per side (flat: read in the hot loop) */
+  readonly joint: Float64Array;
+  /** smooth functions of v that shape the outlines (tabulated for speed; columns in regions.ts) */
+  readonly heights: AxisTable;
+  readonly redMarrow: number;
   private readonly sinTilt: number;
   private readonly cosTilt: number;
+  private readonly scale: number;
+  /** vertebral-body bulge (column 0) and median-crest bulge (column 1) as functions of |u| */
+  private readonly lateral: AxisTable;
   private readonly midV: Float32Array;
   /** (v, w) table at 1 mm, interleaved per node: cartilage weight, ligament weight, undulation right, left */
   private readonly table: Float32Array;
-  /** last `sample`: interpolated table values at (v, w) */
-  private sC = 0;
-  private sL = 0;
-  private sU0 = 0;
-  private sU1 = 0;
+  /** last `sample`: interpolated undulation of the two joint surfaces */
+  private undulation0 = 0.5;
+  private undulation1 = 0.5;
 
   constructor(body: PatientBody) {
     this.body = body;
     const t = (body.sacralTiltDeg * Math.PI) / 180;
     this.sinTilt = Math.sin(t);
     this.cosTilt = Math.cos(t);
+    this.scale = body.scale;
+    this.redMarrow = body.redMarrowFraction;
+    this.joint = new Float64Array(2 * J_STRIDE);
+    body.joints.forEach((j, side) => {
+      const o = side * J_STRIDE;
+      this.joint[o + J_HALF_WIDTH] = j.halfWidth;
+      this.joint[o + J_SLOPE] = j.slope;
+      this.joint[o + J_CARTILAGE_GAP] = j.cartilageGap;
+      this.joint[o + J_LIGAMENT_GAP] = j.ligamentGap;
+      this.joint[o + J_ILIUM] = j.iliumThickness;
+    });
+    this.noise = new ValueNoise(new Rng(body.textureSeed));
+    this.heights = new AxisTable(-320, 320, 0.25, V_COLUMNS, (v, column) => this.heightFunction(v, column));
+    this.lateral = new AxisTable(0, 400, 0.25, 2, (a, column) =>
+      // Vertebral bodies bulge forwards in the midline; the median sacral crest bulges back.
+      column === 0 ? 4.5 * Math.exp(-(a * a) / 420) : 4 * Math.exp(-(a * a) / 40),
+    );
     // Sacral axes in LPS before the patient's rotation on the table.
     let eu = [1, 0, 0];
     let ev = [0, -this.sinTilt, this.cosTilt];
@@ -99,20 +173,61 @@ export class Anatomy {
         this.table[idx] = this.cartilageWeightExact(v, w);
         this.table[idx + 1] = this.ligamentWeightExact(v, w);
         for (let side = 0; side < 2; side++) {
-          const ph = body.joints[side].undulationPhase;
-          this.table[idx + 2 + side] = 0.7 * Math.sin(0.21 * v + ph) * Math.sin(0.17 * w + 1.3 * ph);
+          // The articular surfaces undulate (~0.7 mm) in a pattern of their own per joint.
+          const n = this.noise.at(v / 9 + 40 * side, w / 9, 7.5);
+          this.table[idx + 2 + side] = 2.2 * (n - 0.5);
         }
       }
     }
     this.midV = this.computeJointMidpoints();
   }
 
-  /** Bilinear interpolation of all table values at (v, w) into sC, sL, sU0, sU1; 0 outside. */
-  private sample(v: number, w: number): void {
-    const fv = v - TABLE_V0;
-    const fw = w - TABLE_W0;
+  /** The outlines' dependence on the height v along the sacrum (one column of `heights`). */
+  private heightFunction(v: number, column: number): number {
+    const J = this.joint;
+    const side = column & 1;
+    switch (column) {
+      case V_THICKNESS:
+        return this.sacrumThickness(v);
+      case V_CURVE: {
+        // The sacrum's kyphosis: below S3 it curves forwards (towards -w), so the lower sacrum
+        // shows in more anterior semicoronal slices than its base.
+        const below = ramp(-30 - v, 6);
+        return -0.003 * below * below;
+      }
+      case V_HALF_WIDTH:
+      case V_HALF_WIDTH + 1:
+        // Widens upwards along the joint; below it the sacrum tapers fast towards its apex.
+        return J[side * J_STRIDE + J_SLOPE] * softClamp(v, -60, 48, 6) - 0.55 * ramp(-60 - v, 8);
+      case V_FLARE: {
+        // The ilium's medial surface leaves the sacrum above (iliac fossa) and below (notch).
+        const up = ramp(v - 44, 8);
+        return 0.5 * up + 0.004 * up * up + 1.1 * ramp(-56 - v, 6);
+      }
+      case V_ILIUM_BACK:
+        return 3 + 12 * smoothstep(-48, -28, v);
+      case V_ILIUM_OUTER:
+        return 0.62 * softClamp(v, -40, 60, 10) + 0.8 * ramp(v - 60, 10) + 0.25 * ramp(-40 - v, 10);
+      case V_CREST_GATE:
+        return smoothstep(-100, -80, v);
+      case V_VESSEL:
+      case V_VESSEL + 1:
+        return J[side * J_STRIDE + J_SLOPE] * softClamp(v, -60, 40, 6) - 0.8 * ramp(v - 40, 4);
+      case V_CANAL_HALF_WIDTH:
+        return softClamp(8 + 0.05 * (v + 100), 6, 13, 2);
+      case V_HIATUS:
+        return ramp(-88 - v, 4) / 10;
+      default:
+        throw new Error(`no height column ${column}`);
+    }
+  }
+
+  /** Bilinear interpolation of the (v, w) table at (this.v, this.w) into the joint fields; 0 outside. */
+  private sample(): void {
+    const fv = this.v - TABLE_V0;
+    const fw = this.w - TABLE_W0;
     if (fv < 0 || fw < 0 || fv >= TABLE_NV - 1 || fw >= TABLE_NW - 1) {
-      this.sC = this.sL = this.sU0 = this.sU1 = 0;
+      this.cartilage = this.ligament = this.undulation0 = this.undulation1 = 0;
       return;
     }
     const iv = fv | 0;
@@ -128,36 +243,47 @@ export class Anatomy {
     const i01 = i00 + 4;
     const i10 = i00 + 4 * TABLE_NW;
     const i11 = i10 + 4;
-    this.sC = w00 * T[i00] + w01 * T[i01] + w10 * T[i10] + w11 * T[i11];
-    this.sL = w00 * T[i00 + 1] + w01 * T[i01 + 1] + w10 * T[i10 + 1] + w11 * T[i11 + 1];
-    this.sU0 = w00 * T[i00 + 2] + w01 * T[i01 + 2] + w10 * T[i10 + 2] + w11 * T[i11 + 2];
-    this.sU1 = w00 * T[i00 + 3] + w01 * T[i01 + 3] + w10 * T[i10 + 3] + w11 * T[i11 + 3];
+    this.cartilage = w00 * T[i00] + w01 * T[i01] + w10 * T[i10] + w11 * T[i11];
+    this.ligament = w00 * T[i00 + 1] + w01 * T[i01 + 1] + w10 * T[i10 + 1] + w11 * T[i11 + 1];
+    this.undulation0 = w00 * T[i00 + 2] + w01 * T[i01 + 2] + w10 * T[i10 + 2] + w11 * T[i11 + 2];
+    this.undulation1 = w00 * T[i00 + 3] + w01 * T[i01 + 3] + w10 * T[i10 + 3] + w11 * T[i11 + 3];
   }
 
   /** Sacral half-width (u of the sacral joint surface) on one side at (v, w). */
   halfWidth(side: number, v: number, w: number): number {
-    this.sample(v, w);
-    return this.halfWidthSampled(side, v, w);
+    this.v = v;
+    this.w = w;
+    this.sample();
+    this.heights.seek(v);
+    return this.sampledHalfWidth(side);
   }
 
-  /** halfWidth using the table values of the last `sample(v, w)`. */
-  private halfWidthSampled(side: number, v: number, w: number): number {
-    const j = this.body.joints[side];
-    let hw = j.halfWidth + j.slope * clamp(v, -60, 48) - 0.22 * w + (side === 0 ? this.sU0 : this.sU1);
-    if (v < -60) hw += 0.55 * (v + 60);
-    return hw < 8 ? 8 : hw;
+  /** halfWidth at (this.v, this.w) once `sample` and `heights.seek` have run there. */
+  private sampledHalfWidth(side: number): number {
+    const hw =
+      this.joint[side * J_STRIDE + J_HALF_WIDTH] +
+      this.heights.value(V_HALF_WIDTH + side) -
+      0.22 * this.w +
+      (side === 0 ? this.undulation0 : this.undulation1);
+    const x = hw - 6;
+    // 6 mm + a rounded max(0, x): the sacral apex stays a few millimetres wide.
+    return 6 + 0.5 * (x + Math.sqrt(x * x + 9));
   }
 
   /** 1 inside the cartilaginous (auricular) joint, 0 outside, smooth at the border. */
   cartilageWeight(v: number, w: number): number {
-    this.sample(v, w);
-    return this.sC;
+    this.v = v;
+    this.w = w;
+    this.sample();
+    return this.cartilage;
   }
 
   /** 1 in the interosseous (ligamentous) compartment: posterior-superior to the auricular band. */
   ligamentWeight(v: number, w: number): number {
-    this.sample(v, w);
-    return this.sL;
+    this.v = v;
+    this.w = w;
+    this.sample();
+    return this.ligament;
   }
 
   private cartilageWeightExact(v: number, w: number): number {
@@ -192,17 +318,24 @@ export class Anatomy {
 
   /** Joint gap width on one side: narrow at the cartilage, wider in the ligament, open elsewhere. */
   gap(side: number, v: number, w: number): number {
-    this.sample(v, w);
-    return this.gapFrom(side, this.sC, this.sL);
+    this.v = v;
+    this.w = w;
+    this.sample();
+    return this.sampledGap(side);
   }
 
-  private gapFrom(side: number, c: number, l: number): number {
-    const j = this.body.joints[side];
-    return j.cartilageGap * c + (1 - c) * (l * j.ligamentGap + (1 - l) * 11);
+  /** gap at (this.v, this.w) once `sample` has run there. */
+  sampledGap(side: number): number {
+    const o = side * J_STRIDE;
+    const c = this.cartilage;
+    const l = this.ligament;
+    return (
+      this.joint[o + J_CARTILAGE_GAP] * c + (1 - c) * (l * this.joint[o + J_LIGAMENT_GAP] + (1 - l) * 11)
+    );
   }
 
   sacrumThickness(v: number): number {
-    return clamp(18 + 0.2 * (v + 105), 18, 50);
+    return softClamp(18 + 0.2 * (v + 105), 18, 50, 4);
   }
 
   /** Midpoint (v) of the joint's craniocaudal extent in the plane w: divides upper from lower quadrants. */
@@ -232,216 +365,119 @@ export class Anatomy {
 
   /**
    * Classify the point (u, v, w) of the sacral frame. Sets tissue, region, side, depth,
-   * gapFraction and red; returns the tissue code.
+   * gapFraction, second and fraction; returns the tissue code.
    */
   classify(u: number, v: number, w: number): number {
+    this.u = u;
+    this.v = v;
+    this.w = w;
+    return this.classifyPoint();
+  }
+
+  private classifyPoint(): number {
     const b = this.body;
-    const s = b.scale;
-    // Body outline: an ellipse in the axial plane, in mm of the patient.
+    const s = this.scale;
+    const u = this.u;
+    const v = this.v;
+    const w = this.w;
+    // Body outline: an ellipse in the axial plane, in mm of the patient, wider over the hips and
+    // reaching further back over the buttocks below the sacral base.
     const bx = u * s;
     const by = s * (w * this.cosTilt - v * this.sinTilt) - b.bodyCentreY;
     const bz = s * (v * this.cosTilt + w * this.sinTilt);
-    const ax = b.bodyHalfWidth + (bz < -40 ? 0.25 * (-40 - bz) : 0);
-    // Buttocks: the body reaches further back below the sacral base.
-    const ay = b.bodyHalfDepth + (by > 0 && bz < -10 ? 0.3 * (-10 - bz) : 0);
+    const hips = -40 - bz;
+    const buttocks = -10 - bz;
+    const ax = b.bodyHalfWidth + 0.125 * (hips + Math.sqrt(hips * hips + 400));
+    const ay =
+      b.bodyHalfDepth + 0.15 * (buttocks + Math.sqrt(buttocks * buttocks + 400)) * smoothstep(-30, 40, by);
     const r2 = (bx * bx) / (ax * ax) + (by * by) / (ay * ay);
     this.region = Region.soft;
     this.side = u >= 0 ? 1 : 0;
     this.depth = 0;
-    this.red = 0;
-    if (r2 >= 1) return (this.tissue = Tissue.air);
-    const skin = (1 - Math.sqrt(r2)) * (by > 0 ? ay : Math.min(ax, ay));
-    if (skin < b.subcutaneousFat / s) return (this.tissue = Tissue.fat);
+    this.fraction = 0;
+    // Depth below the skin (negative outside); within SKIN_EDGE of it the voxel is part air
+    // (analytic partial volume: a sampled outline of that contrast shows stair steps).
+    const skin = (1 - Math.sqrt(r2)) * (ay < ax ? ay : ax);
+    if (skin < 0.5 * SKIN_EDGE) {
+      if (skin <= -0.5 * SKIN_EDGE) return (this.tissue = AIR);
+      this.second = AIR;
+      this.fraction = 0.5 - skin / SKIN_EDGE;
+      return (this.tissue = FAT);
+    }
+    // Below the subcutaneous fat, muscle: the boundary blended over SKIN_EDGE the same way.
+    let fatEdge = 0;
+    if (skin < (1.3 * b.subcutaneousFat) / s + SKIN_EDGE) {
+      const d = skin - this.subcutaneousThickness();
+      if (d < -0.5 * SKIN_EDGE) return (this.tissue = FAT);
+      if (d < 0.5 * SKIN_EDGE) fatEdge = 0.5 - d / SKIN_EDGE;
+    }
+    const t = this.classifyInside();
+    if (fatEdge > 0 && t === MUSCLE && fatEdge > this.fraction) {
+      this.second = FAT;
+      this.fraction = fatEdge;
+    }
+    return t;
+  }
 
+  /** classifyPoint below the subcutaneous fat. */
+  private classifyInside(): number {
+    const u = this.u;
+    const v = this.v;
     const a = u < 0 ? -u : u;
-    const side = this.side;
-    this.sample(v, w);
-    const hw = this.halfWidthSampled(side, v, w);
-    const th = this.sacrumThickness(v);
-    const wA = -0.55 * th;
-    const wP = 0.45 * th;
-    const t = a - hw;
-
-    if (t < 0) {
-      const vTop = 50 - 0.12 * a;
-      if (v > -108 && v < vTop && w > wA && w < wP) return this.sacrum(u, a, v, w, -t, th, wA, wP, vTop);
-      // L5 vertebral body and the L5/S1 disc above the sacral base.
-      const lw = (w - wA - 17.5) / 15.5;
-      const la = a / 24;
-      if (v >= vTop && v < 92 && la * la * la * la + lw * lw * lw * lw < 1) {
-        this.region = Region.sacrum;
-        if (v < 57) return (this.tissue = Tissue.disc);
-        const d = Math.min((1 - Math.sqrt(la * la * la * la + lw * lw * lw * lw)) * 12, v - 57, 92 - v);
-        if (d < CORTEX_MM) return (this.tissue = Tissue.cortex);
-        this.red = this.marrowRed(u, v, w);
-        return (this.tissue = Tissue.marrow);
-      }
-      return this.soft(a, v, w, hw, wA, wP, -1, hw);
+    this.a = a;
+    this.sample();
+    const H = this.heights;
+    H.seek(v);
+    this.lateral.seek(a);
+    const hw = this.sampledHalfWidth(this.side);
+    this.hw = hw;
+    const th = H.value(V_THICKNESS);
+    const curve = H.value(V_CURVE);
+    const bulge = this.lateral.value(0);
+    this.thickness = th;
+    this.curve = curve;
+    this.bulge = bulge;
+    // Anterior surface: the vertebral bodies bulge forwards in the midline; posterior surface:
+    // the median sacral crest.
+    this.wAnterior = curve - 0.55 * th - bulge;
+    this.wPosterior = curve + 0.45 * th + this.lateral.value(1) * H.value(V_CREST_GATE);
+    if (a < hw) {
+      const bone = classifySacrum(this);
+      if (bone >= 0) return bone;
+      const lumbar = classifyLumbar(this);
+      if (lumbar >= 0) return lumbar;
+      this.beyondIlium = -1;
+      this.iliumInner = hw;
+      return classifySoft(this);
     }
-
-    const c = this.sC;
-    const l = this.sL;
-    const g = this.gapFrom(side, c, l);
-    const j = b.joints[side];
-    // Medial iliac surface: meets the sacrum at the joint, curves away in front (pelvic inlet),
-    // above (iliac fossa) and below (greater sciatic notch).
-    const ant = w < wA ? wA - w : 0;
-    const flare =
-      0.012 * ant * ant +
-      (v > 44 ? 0.5 * (v - 44) + 0.004 * (v - 44) * (v - 44) : 0) +
-      (v < -56 ? 1.1 * (-56 - v) : 0);
-    const inner = hw + g + flare;
-    const vIlBot = -64 - (w < -8 ? 2.4 * (-8 - w) : 0);
-    const wIP = wP + 3 + 12 * smoothstep(-48, -28, v);
-    if (t < g && flare === 0 && v > -62 && v < 46 && w > wA && w < wP) {
-      if (c > 0.5 || l > 0.5) {
-        this.region = Region.joint;
-        this.gapFraction = t / g;
-        if (c > 0.5) {
-          const f = this.gapFraction;
-          return (this.tissue = f > 0.5 && f < 0.62 ? Tissue.jointCleft : Tissue.cartilage);
-        }
-        return (this.tissue = Math.sin(0.9 * v + 0.6 * w) > 0.55 ? Tissue.fat : Tissue.ligament);
-      }
-    }
-    // Iliac bone: its gluteal (outer) surface is steeper than the joint, so the bone widens
-    // upwards into the wing; thicker behind (iliac tuberosity), thinner in front.
-    const vc = clamp(v, -40, 60);
-    let outer =
-      j.halfWidth + j.cartilageGap + j.iliumThickness + 0.62 * vc + 0.35 * ant + (w > 0 ? 0.4 * w : 0);
-    if (v > 60) outer += 0.8 * (v - 60);
-    if (v < -40) outer += 0.25 * (-40 - v);
-    outer = Math.max(outer, inner + 8);
-    if (a >= inner && a < outer && v > vIlBot && v < 95 && w > -110 && w < wIP) {
-      this.region = Region.ilium;
-      this.depth = a - inner;
-      const d = Math.min(a - inner, outer - a, 95 - v, v - vIlBot, wIP - w);
-      if (d < CORTEX_MM) return (this.tissue = Tissue.cortex);
-      this.red = this.marrowRed(u, v, w);
-      return (this.tissue = Tissue.marrow);
-    }
-    return this.soft(a, v, w, hw, wA, wP, a >= outer ? a - outer : -1, inner);
+    return classifyIlium(this);
   }
 
-  private marrowRed(u: number, v: number, w: number): number {
-    const p = this.body.marrowPhases;
-    const n =
-      Math.sin(0.13 * u + p[0]) * Math.sin(0.11 * v + p[1]) + 0.5 * Math.sin(0.17 * w + 0.07 * v + p[2]);
-    return clamp(this.body.redMarrowFraction * (1 + 0.9 * n), 0, 0.8);
+  /** Subcutaneous fat thickness here: it varies smoothly around the body (+-25 %). */
+  private subcutaneousThickness(): number {
+    const n = this.noise.at(this.u / 45 + 3.1, this.v / 45, this.w / 45 + 9.7);
+    return ((0.75 + n * 0.5) * this.body.subcutaneousFat) / this.scale;
   }
 
-  private sacrum(
-    u: number,
-    a: number,
-    v: number,
-    w: number,
-    depth: number,
-    th: number,
-    wA: number,
-    wP: number,
-    vTop: number,
-  ): number {
-    this.region = Region.sacrum;
-    this.depth = depth;
-    // Sacral canal: thecal sac (CSF) above S2, epidural fat and roots below.
-    const cw = wP - 0.3 * th;
-    const ru = clamp(8 + 0.05 * (v + 100), 6, 13);
-    const rw = 0.14 * th + 1;
-    const e = (u / ru) * (u / ru) + ((w - cw) / rw) * ((w - cw) / rw);
-    if (v > -100 && e < 1) {
-      this.region = Region.soft;
-      if (v > -25) return (this.tissue = Tissue.csf);
-      return (this.tissue = e < 0.15 ? Tissue.nerve : Tissue.fat);
-    }
-    const rim = 1 + CORTEX_MM / ru;
-    if (v > -100 && e < rim * rim) return (this.tissue = Tissue.cortex);
-    // Anterior sacral foramina: tunnels from the canal forward, seen end-on in semicoronal slices.
-    if (w < cw) {
-      for (let k = 0; k < FORAMINA_V.length; k++) {
-        const dv = v - FORAMINA_V[k];
-        const r = FORAMINA_R[k];
-        if (dv > r + CORTEX_MM || dv < -r - CORTEX_MM) continue;
-        const du = a - FORAMINA_U[k];
-        const rho = Math.sqrt(du * du + dv * dv);
-        if (rho < r) {
-          this.region = Region.soft;
-          return (this.tissue = rho < 0.45 * r ? Tissue.nerve : Tissue.fat);
-        }
-        if (rho < r + CORTEX_MM) return (this.tissue = Tissue.cortex);
-      }
-      // Remnant discs between the fused sacral segments, with their endplates.
-      if (a < 22) {
-        for (const vd of DISC_V) {
-          const dd = Math.abs(v - vd);
-          if (dd < 1.2) return (this.tissue = Tissue.disc);
-          if (dd < 2.1) return (this.tissue = Tissue.cortex);
-        }
-      }
-    }
-    const d = Math.min(depth, w - wA, wP - w, vTop - v, v + 108);
-    if (d < CORTEX_MM) return (this.tissue = Tissue.cortex);
-    this.red = this.marrowRed(u, v, w);
-    return (this.tissue = Tissue.marrow);
-  }
-
-  /** Soft tissues: pelvic fat and vessels in front, iliopsoas, gluteal and paraspinal muscles. */
-  private soft(
-    a: number,
-    v: number,
-    w: number,
-    hw: number,
-    wA: number,
-    wP: number,
-    lateral: number,
-    inner: number,
-  ): number {
-    this.region = Region.soft;
-    const j = this.body.joints[this.side];
-    // Internal iliac artery and vein in front of the joint; common iliacs converge upwards.
-    const vesselA = j.halfWidth + j.slope * clamp(v, -60, 40) + 3 - (v > 40 ? 0.8 * (v - 40) : 0);
-    const da = a - vesselA;
-    const dwA = w - (wA - 9);
-    if (da * da + dwA * dwA < 10) return (this.tissue = Tissue.artery);
-    const dvn = a - (vesselA - 4);
-    const dwV = w - (wA - 16);
-    if (dvn * dvn + dwV * dwV < 20) return (this.tissue = Tissue.vein);
-    // External iliac vessels along the psoas.
-    const ex = a - (vesselA + 16);
-    const dwe = w - (wA - 36);
-    if (ex * ex + dwe * dwe < 14) return (this.tissue = Tissue.artery);
-    const exv = a - (vesselA + 9);
-    if (exv * exv + dwe * dwe < 24) return (this.tissue = Tissue.vein);
-    // Psoas on the pelvic brim.
-    const pa = a - (46 + 0.1 * v);
-    const pw = w - (wA - 30);
-    if (pa * pa + pw * pw < 18 * 18) return this.muscle(a, v, w);
-    if (w < wA - 1 && a < inner - 16 && v > -85) {
-      // Pelvic cavity inside the iliacus: fat, with bowel loops further forward.
-      if (w < wA - 25 && Math.cos(0.16 * a) * Math.cos(0.15 * v + 1) * Math.cos(0.14 * w) > 0.3)
-        return (this.tissue = Tissue.bowel);
-      return (this.tissue = Tissue.fat);
-    }
-    if (lateral >= 0) {
-      // Fat planes between gluteus minimus, medius and maximus.
-      // Fat plane between gluteus medius and maximus, behind and below the wing.
-      const plane = 22 + 4 * Math.sin(0.05 * v + 0.04 * w) - 0.3 * v;
-      if (w > wA && lateral > plane && lateral < plane + 1.8) return (this.tissue = Tissue.fat);
-      return this.muscle(a, v, w);
-    }
-    // Thin fat layer on the dorsal sacrum; fat between the bones where they do not articulate.
-    if (w > wP && w < wP + 3 && a < hw) return (this.tissue = Tissue.fat);
-    if (a > hw && a < inner && v > -56 && v < 60 && w > wA && w < wP) return (this.tissue = Tissue.fat);
-    return this.muscle(a, v, w);
-  }
-
-  /** Muscle with fine fatty marbling along its fibres (fraction of fat in `red`). */
-  private muscle(a: number, v: number, w: number): number {
-    // One sine along the fibres, its phase bent by a cheap triangle wave so stripes are not straight.
-    const x = 0.03 * v - 0.02 * a + 0.01 * w;
-    const tri = Math.abs(x - Math.floor(x) - 0.5);
-    const s = Math.sin(0.8 * a + 0.3 * v + 0.35 * w + 12 * tri);
-    const s2 = s * s;
-    this.red = 0.15 * s2 * s2 * s2;
-    return (this.tissue = Tissue.muscle);
+  /**
+   * Fatty marrow at the current point, with haematopoietic (red) islands of ~1-2 cm and a fine
+   * trabecular mottle, both band-limited noise; the amount of red marrow falls with age.
+   */
+  marrow(): number {
+    const u = this.u;
+    const v = this.v;
+    const w = this.w;
+    const islands = this.noise.at(u / 13, v / 13, w / 13);
+    const mottle = this.noise.at(u / 2.8 + 17.3, v / 2.8 + 5.1, w / 2.8);
+    // Subchondral marrow of the cartilaginous joint holds a little more water (normally slightly
+    // brighter on STIR, Wittram and Whitehouse 1995).
+    const subchondral = this.depth < 4 ? 0.12 * this.cartilage * (1 - this.depth / 4) : 0;
+    this.second = RED_MARROW;
+    this.fraction = clamp(
+      this.redMarrow * (2.4 * islands - 0.25) + 0.14 * (mottle - 0.5) + subchondral,
+      0,
+      0.85,
+    );
+    return (this.tissue = MARROW);
   }
 }

@@ -35,9 +35,12 @@ export function toStored(
   const signed = profile.pixel.signed;
   const max = signed ? 32767 : (1 << profile.pixel.bitsStored) - 1;
   const out = signed ? new Int16Array(values.length) : new Uint16Array(values.length);
+  const intercept = acq.rescaleIntercept;
+  const inverseSlope = 1 / acq.rescaleSlope;
   for (let n = 0; n < values.length; n++) {
-    const s = Math.round((values[n] - acq.rescaleIntercept) / acq.rescaleSlope);
-    out[n] = s < 0 ? 0 : s > max ? max : s;
+    // Values are clamped at 0, so truncating x + 0.5 rounds like Math.round.
+    const s = (values[n] - intercept) * inverseSlope + 0.5;
+    out[n] = s < 0 ? 0 : s > max ? max : s | 0;
   }
   return out;
 }
@@ -117,7 +120,7 @@ export function writeSeries(
       .string(0x0018, 0x0095, 'DS', ds(acq.pixelBandwidth))
       .string(0x0018, 0x1020, 'LO', profile.softwareVersions.split('\\'))
       .string(0x0018, 0x1030, 'LO', p.protocolName)
-      .usMulti(0x0018, 0x1310, [0, nx, ny, 0])
+      .usMulti(0x0018, 0x1310, [0, acq.acquired.frequency, acq.acquired.phase, 0])
       .string(0x0018, 0x1312, 'CS', 'ROW')
       .string(0x0018, 0x1314, 'DS', ds(acq.flipAngle))
       .string(0x0018, 0x5100, 'CS', 'HFS')

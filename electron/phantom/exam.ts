@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Anatomy } from './anatomy';
 import { applyArtifacts, sampleArtifacts, type ArtifactParams } from './artifacts';
-import { sampleSeries, sampleSlicePlan, type SeriesAcquisition } from './acquisition';
+import { acquiredResolution, sampleSeries, sampleSlicePlan, type SeriesAcquisition } from './acquisition';
 import { toStored, writeSeries, type StudyIdentity } from './dicomSeries';
 import { parseFindingsSpec, placeFinding, sampleFindings, type FindingRequest } from './findings';
 import { planSeries, seriesAffine, type SeriesGeometry, type SlicePlan } from './geometry';
@@ -13,11 +13,11 @@ import { CODE_NAMES, type Lesion } from './lesions';
 import { samplePatient, type PatientBody } from './patient';
 import { PROFILES, profileByName, type ScannerProfile } from './profiles';
 import { Rng, uidFromKey } from './random';
-import { renderPair, type RenderChannel, type RenderOutput } from './render';
+import { renderSeries, type RenderChannel, type RenderOutput } from './render';
 import { CASE_KINDS, siteByName, SITES, type CaseKind, type Site } from './sites';
 import { fatNullTi, signalTable, Tissue } from './tissues';
 
-export const GENERATOR_VERSION = '1.0.0';
+export const GENERATOR_VERSION = '2.0.0';
 export const TRUTH_SCHEMA = 'sij-phantom-truth/1';
 
 export type ErrorCase = 'missing_stir' | 'axial_only';
@@ -171,12 +171,12 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
     role: 'active',
     wrap: !!stirArt.wrap,
   };
-  const [t1Render, stirRender] = renderPair(
-    anatomy,
-    lesions,
-    { geometry: t1Geom, channel: t1Channel },
-    { geometry: stirGeom, channel: stirChannel },
-  );
+  const renderPlan = (t1: SeriesGeometry, stir: SeriesGeometry): RenderOutput[] =>
+    renderSeries(anatomy, lesions, [
+      { geometry: t1, channel: t1Channel, resolution: acquiredResolution(t1Acq, plan.fovMm) },
+      { geometry: stir, channel: stirChannel, resolution: acquiredResolution(stirAcq, plan.fovMm) },
+    ]);
+  const [t1Render, stirRender] = renderPlan(t1Geom, stirGeom);
   const grid = buildGrid(lesions, stirRender, t1Render, plan.slices);
   const labelsByRule = labelsFromGrid(grid);
   const noiseRate = options.labelNoise ?? site.labelNoise;
@@ -191,12 +191,7 @@ export function generateExam(outDir: string, options: ExamOptions): ExamResult {
     const axial: SlicePlan = { ...plan, orientation: 'axial', tiltDeg: 0 };
     const g1 = planSeries(axial, t1Acq.matrix);
     const g2 = planSeries(axial, stirAcq.matrix);
-    const [r1, r2] = renderPair(
-      anatomy,
-      lesions,
-      { geometry: g1, channel: t1Channel },
-      { geometry: g2, channel: stirChannel },
-    );
+    const [r1, r2] = renderPlan(g1, g2);
     writtenT1 = { geom: g1, render: r1 };
     writtenStir = { geom: g2, render: r2 };
   }

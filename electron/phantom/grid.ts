@@ -120,7 +120,8 @@ export function buildGrid(
 
 function pruneMask(out: RenderOutput, slices: number, present: Set<string>): void {
   const perSlice = out.mask.length / slices;
-  for (let idx = 0; idx < out.mask.length; idx++) {
+  const [first, last] = out.maskedRange;
+  for (let idx = first; idx <= last; idx++) {
     const code = out.mask[idx];
     if (code === 0 || CODE_NAMES[code] === 'osteophyte') continue;
     const k = Math.floor(idx / perSlice);

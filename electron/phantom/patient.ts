@@ -34,7 +34,8 @@ export interface PatientBody {
   subcutaneousFat: number;
   /** fraction of haematopoietic (red) marrow, falls with age */
   redMarrowFraction: number;
-  marrowPhases: [number, number, number];
+  /** seeds this patient's textures (marrow, muscle, ligament, bowel, surface undulation) */
+  textureSeed: number;
 }
 
 export function samplePatient(rng: Rng, female: boolean, ageRange: readonly [number, number]): PatientBody {
@@ -65,6 +66,6 @@ export function samplePatient(rng: Rng, female: boolean, ageRange: readonly [num
     bodyCentreY: rng.uniform(-42, -30),
     subcutaneousFat: fat,
     redMarrowFraction: Math.max(0.05, 0.45 - age * 0.006 + rng.uniform(-0.05, 0.05)),
-    marrowPhases: [rng.uniform(0, 6.3), rng.uniform(0, 6.3), rng.uniform(0, 6.3)],
+    textureSeed: rng.int(0, 2 ** 31 - 1),
   };
 }

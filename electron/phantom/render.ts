@@ -2,6 +2,8 @@ import type { Anatomy } from './anatomy';
 import { cellOf, CELLS_PER_SLICE } from './quadrants';
 import { LesionHit, type Lesion } from './lesions';
 import type { SeriesGeometry } from './geometry';
+import { axisWeights, resamplePlaneInto } from './psf';
+import { RowLesions, SliceSampler, SUB_PLANE_OFFSET, type FineChannel, type Vec3 } from './sliceSampler';
 import { Tissue } from './tissues';
 
 /** Which lesion role a series shows: STIR shows active lesions, T1 structural ones. */
@@ -18,6 +20,14 @@ export interface RenderChannel {
   wrap: boolean;
 }
 
+/** One series to render: where its voxels are, what it shows, and how finely it was acquired. */
+export interface SeriesToRender {
+  geometry: SeriesGeometry;
+  channel: RenderChannel;
+  /** acquired resolution, mm: along the rows (phase encoding) and along the columns (frequency) */
+  resolution: [number, number];
+}
+
 export interface RenderOutput {
   /** noise-, bias- and artifact-free signal */
   clean: Float32Array;
@@ -29,185 +39,249 @@ export interface RenderOutput {
   mask: Uint8Array;
   /** grid cell per masked voxel (0..7), 255 elsewhere */
   cells: Uint8Array;
+  /** first and last masked voxel index (first > last: none), so the mask can be pruned fast */
+  maskedRange: [number, number];
   /** area (mm^2) per lesion x slice x cell, and the deepest voxel (mm) there */
   area: Float32Array;
   depth: Float32Array;
 }
 
-interface ChannelState {
-  ch: RenderChannel;
-  out: RenderOutput;
-}
-
+const AIR = Tissue.air;
 /**
- * Evaluate the analytic anatomy and lesions directly on the acquired voxel grid: each voxel centre
- * is mapped to the sacral frame incrementally, classified once, and given the signal of its tissue
- * mixture in every channel (series that share a grid, e.g. T1 and STIR with equal matrices, are
- * rendered in one pass). No intermediate volume is made.
+ * Render series that share one slice plan (T1 and STIR of an exam). The analytic anatomy and
+ * lesions are sampled once per slice on a grid at the finest acquired resolution, over both
+ * halves of the slice (through-plane partial volume); every series is then resampled from it
+ * with its own PSF (psf.ts). Edges are therefore never hard: thick slices average what they cut, and each
+ * image is band-limited to its acquired resolution. The lesion masks and the grid statistics are
+ * evaluated exactly at each series' voxel centres, so the truth does not depend on the blurring.
  */
-export function renderGrid(
+export function renderSeries(
   anat: Anatomy,
   lesions: readonly Lesion[],
-  g: SeriesGeometry,
-  channels: readonly RenderChannel[],
+  series: readonly SeriesToRender[],
 ): RenderOutput[] {
-  const [nx, ny, nz] = g.dims;
-  const n = nx * ny * nz;
-  const states: ChannelState[] = channels.map((ch) => ({
-    ch,
-    out: {
-      clean: new Float32Array(n),
-      fatFailureDelta: ch.failureTable ? new Float32Array(n) : undefined,
-      wrapped: ch.wrap ? new Float32Array(n) : undefined,
-      mask: new Uint8Array(n),
-      cells: new Uint8Array(n).fill(255),
-      area: new Float32Array(lesions.length * nz * CELLS_PER_SLICE),
-      depth: new Float32Array(lesions.length * nz * CELLS_PER_SLICE),
-    },
-  }));
-  const anyWrap = channels.some((c) => c.wrap);
-  const voxelArea = g.spacing[0] * g.spacing[1];
+  const g0 = series[0].geometry;
+  const nz = g0.dims[2];
+  for (const s of series) assertSamePlan(g0, s.geometry);
+  const outputs = series.map((s) => newOutput(s, lesions.length));
+  const { hx, hy, nfx, nfy } = samplingGrid(series);
+
+  const channels: FineChannel[] = [];
+  series.forEach((s, n) => {
+    channels.push({ table: s.channel.table, series: n, target: 'clean' });
+    const fail = s.channel.failureTable;
+    // Signals are linear in the table, so the failure's difference has a table of its own.
+    if (fail)
+      channels.push({
+        table: fail.map((x, t) => x - s.channel.table[t]),
+        series: n,
+        target: 'fatFailureDelta',
+      });
+  });
+  const fine = channels.map(() => new Float32Array(nfx * nfy));
+  const wrapFine = new Float32Array(nfx * nfy);
+
+  // Resampling weights per series: sampling grid -> the series' voxel centres, with its PSF.
+  const weights = series.map((s) => {
+    const [m, my] = s.geometry.dims;
+    const step = s.geometry.spacing[0];
+    return {
+      x: axisWeights(-((nfx - 1) / 2) * hx, hx, nfx, -((m - 1) / 2) * step, step, m, s.resolution[0]),
+      y: axisWeights(-((nfy - 1) / 2) * hy, hy, nfy, -((my - 1) / 2) * step, step, my, s.resolution[1]),
+    };
+  });
+  const scratch = new Float32Array(nfy * Math.max(...series.map((s) => s.geometry.dims[0])));
+
   const M = anat.toLocal;
-  const local = (p: number[]): [number, number, number] => [
+  const local = (p: readonly number[]): Vec3 => [
     M[0] * p[0] + M[1] * p[1] + M[2] * p[2],
     M[3] * p[0] + M[4] * p[1] + M[5] * p[2],
     M[6] * p[0] + M[7] * p[1] + M[8] * p[2],
   ];
-  const di = local(g.row.map((x) => x * g.spacing[0]));
+  const dRow = local(g0.row);
+  const dCol = local(g0.col);
+  const dNormal = local(g0.normal);
+  const hit = new LesionHit();
+  const rows = new RowLesions(lesions);
+
+  const dz: Vec3 = [0, 1, 2].map((d) => dNormal[d] * SUB_PLANE_OFFSET * g0.thickness) as Vec3;
+  const sampler = new SliceSampler(anat, lesions, channels, fine, dRow, dCol, dz, hx, hy, nfx, nfy);
+  for (let k = 0; k < nz; k++) {
+    const centre = local(sliceCentre(g0, k));
+    const start = [0, 1, 2].map(
+      (d) => centre[d] - dRow[d] * ((nfx - 1) / 2) * hx - dCol[d] * ((nfy - 1) / 2) * hy,
+    ) as Vec3;
+    sampler.sample(start);
+    series.forEach((s, n) => {
+      const [m, my] = s.geometry.dims;
+      const w = weights[n];
+      channels.forEach((c, ci) => {
+        if (c.series !== n) return;
+        const out = outputs[n][c.target] as Float32Array;
+        resamplePlaneInto(fine[ci], nfx, nfy, w.x, w.y, out, k * m * my, m, my, scratch);
+      });
+      // Wrap-around from the centre plane only: a faint fold-over needs no partial volume.
+      const wrapped = outputs[n].wrapped;
+      if (wrapped) {
+        const fov = m * s.geometry.spacing[0];
+        sampleWrap(anat, s.channel.table, wrapFine, start, dRow, dCol, hx, hy, nfx, nfy, fov);
+        resamplePlaneInto(wrapFine, nfx, nfy, w.x, w.y, wrapped, k * m * my, m, my, scratch);
+      }
+    });
+  }
+  series.forEach((s, n) => markLesions(anat, lesions, s, outputs[n], hit, rows, local));
+  return outputs;
+}
+
+/**
+ * The grid the anatomy is sampled on for one slice: steps hx (along the rows) and hy (along the
+ * columns) at the finest acquired resolution, nfx x nfy points centred on the slice's centre,
+ * covering every series' field of view plus the PSF's reach.
+ */
+export function samplingGrid(series: readonly SeriesToRender[]): {
+  hx: number;
+  hy: number;
+  nfx: number;
+  nfy: number;
+} {
+  const hx = Math.min(...series.map((s) => s.resolution[0]));
+  const hy = Math.min(...series.map((s) => s.resolution[1]));
+  const reach = 2 * Math.max(...series.flatMap((s) => s.resolution)) + 2 * Math.max(hx, hy);
+  const halfFov = Math.max(...series.map((s) => (s.geometry.dims[0] * s.geometry.spacing[0]) / 2));
+  return {
+    hx,
+    hy,
+    nfx: 2 * Math.ceil((halfFov + reach) / hx) + 1,
+    nfy: 2 * Math.ceil((halfFov + reach) / hy) + 1,
+  };
+}
+
+function newOutput(s: SeriesToRender, lesionCount: number): RenderOutput {
+  const [nx, ny, nz] = s.geometry.dims;
+  const n = nx * ny * nz;
+  return {
+    clean: new Float32Array(n),
+    fatFailureDelta: s.channel.failureTable ? new Float32Array(n) : undefined,
+    wrapped: s.channel.wrap ? new Float32Array(n) : undefined,
+    mask: new Uint8Array(n),
+    cells: new Uint8Array(n).fill(255),
+    maskedRange: [n, -1],
+    area: new Float32Array(lesionCount * nz * CELLS_PER_SLICE),
+    depth: new Float32Array(lesionCount * nz * CELLS_PER_SLICE),
+  };
+}
+
+/** Patient position of the centre of slice k. */
+export function sliceCentre(g: SeriesGeometry, k: number): Vec3 {
+  const [m, my] = g.dims;
+  const out: Vec3 = [0, 0, 0];
+  for (let d = 0; d < 3; d++) {
+    out[d] =
+      g.origin[d] +
+      (g.row[d] * g.spacing[0] * (m - 1)) / 2 +
+      (g.col[d] * g.spacing[1] * (my - 1)) / 2 +
+      g.normal[d] * g.spacing[2] * k;
+  }
+  return out;
+}
+
+function assertSamePlan(a: SeriesGeometry, b: SeriesGeometry): void {
+  const close = (x: readonly number[], y: readonly number[]): boolean =>
+    x.every((v, i) => Math.abs(v - y[i]) < 1e-6);
+  const same =
+    a.dims[2] === b.dims[2] &&
+    a.spacing[2] === b.spacing[2] &&
+    a.thickness === b.thickness &&
+    close(a.row, b.row) &&
+    close(a.col, b.col) &&
+    close(sliceCentre(a, 0), sliceCentre(b, 0));
+  if (!same) throw new Error('renderSeries: the series do not share one slice plan');
+}
+
+/** Signal folded in from one field of view to either side along the rows (no phase oversampling). */
+function sampleWrap(
+  anat: Anatomy,
+  table: Float32Array,
+  out: Float32Array,
+  start: Vec3,
+  dRow: Vec3,
+  dCol: Vec3,
+  hx: number,
+  hy: number,
+  nfx: number,
+  nfy: number,
+  fov: number,
+): void {
+  const shift: Vec3 = [dRow[0] * fov, dRow[1] * fov, dRow[2] * fov];
+  for (let j = 0; j < nfy; j++) {
+    for (let i = 0; i < nfx; i++) {
+      const u = start[0] + j * hy * dCol[0] + i * hx * dRow[0];
+      const v = start[1] + j * hy * dCol[1] + i * hx * dRow[1];
+      const w = start[2] + j * hy * dCol[2] + i * hx * dRow[2];
+      let s = 0;
+      for (const sign of [1, -1]) {
+        const t = anat.classify(u + sign * shift[0], v + sign * shift[1], w + sign * shift[2]);
+        s += table[t] + anat.fraction * (table[anat.second] - table[t]);
+      }
+      out[j * nfx + i] = s;
+    }
+  }
+}
+
+/**
+ * Lesion masks, grid cells and per-cell areas/depths at the voxel centres of one series: only
+ * the voxels of rows that cross a lesion's bounding box are classified.
+ */
+function markLesions(
+  anat: Anatomy,
+  lesions: readonly Lesion[],
+  s: SeriesToRender,
+  out: RenderOutput,
+  hit: LesionHit,
+  rows: RowLesions,
+  local: (p: readonly number[]) => Vec3,
+): void {
+  if (lesions.length === 0) return;
+  const g = s.geometry;
+  const [nx, ny, nz] = g.dims;
+  const active = s.channel.role === 'active';
+  const voxelArea = g.spacing[0] * g.spacing[1];
+  const step = local(g.row.map((x) => x * g.spacing[0]));
   const dj = local(g.col.map((x) => x * g.spacing[1]));
   const dk = local(g.normal.map((x) => x * g.spacing[2]));
   const o = local(g.origin);
-  const fovShift = local(g.row.map((x) => x * g.spacing[0] * nx));
-  const hit = new LesionHit();
-  const rowLesions: number[] = [];
-
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
-      const u0 = o[0] + j * dj[0] + k * dk[0];
-      const v0 = o[1] + j * dj[1] + k * dk[1];
-      const w0 = o[2] + j * dj[2] + k * dk[2];
-      selectRowLesions(lesions, rowLesions, u0, v0, w0, u0 + nx * di[0], v0 + nx * di[1], w0 + nx * di[2]);
+      const start: Vec3 = [0, 1, 2].map((d) => o[d] + j * dj[d] + k * dk[d]) as Vec3;
+      rows.select(start, step, nx);
       const rowBase = nx * (j + ny * k);
-      for (let i = 0; i < nx; i++) {
-        const u = u0 + i * di[0];
-        const v = v0 + i * di[1];
-        const w = w0 + i * di[2];
-        const idx = rowBase + i;
-        if (anyWrap) {
-          // Tissue one field of view to either side folds into this voxel (no phase oversampling).
-          const t1 = anat.classify(u + fovShift[0], v + fovShift[1], w + fovShift[2]);
-          const r1 = anat.red;
-          const t2 = anat.classify(u - fovShift[0], v - fovShift[1], w - fovShift[2]);
-          const r2 = anat.red;
-          for (const st of states) {
-            if (st.out.wrapped)
-              st.out.wrapped[idx] = signalOf(t1, r1, st.ch.table) + signalOf(t2, r2, st.ch.table);
-          }
-        }
+      for (let i = rows.first; i <= rows.last; i++) {
+        const u = start[0] + i * step[0];
+        const v = start[1] + i * step[1];
+        const w = start[2] + i * step[2];
         const tissue = anat.classify(u, v, w);
-        if (tissue === Tissue.air) continue;
-        let t: number = tissue;
-        let mix = 0;
-        let mixTissue = 0;
-        let cell = -1;
-        if (rowLesions.length > 0) {
-          hit.reset(tissue);
-          for (const L of rowLesions) hit.apply(anat, lesions[L], L, u, v, w);
-          t = hit.tissue;
-          mix = hit.mix;
-          mixTissue = hit.mixTissue;
-          for (const st of states) {
-            const active = st.ch.role === 'active';
-            const code = active ? hit.activeCode : hit.structuralCode;
-            if (code === 0) continue;
-            if (cell < 0) cell = cellOf(anat, u, v, w);
-            st.out.mask[idx] = code;
-            st.out.cells[idx] = cell;
-            const list = active ? hit.activeLesions : hit.structuralLesions;
-            const count = active ? hit.activeCount : hit.structuralCount;
-            for (let m = 0; m < count; m++) {
-              const a = (list[m] * nz + k) * CELLS_PER_SLICE + cell;
-              st.out.area[a] += voxelArea;
-              if (anat.depth > st.out.depth[a]) st.out.depth[a] = anat.depth;
-            }
-          }
+        if (tissue === AIR) continue;
+        hit.reset(tissue);
+        for (let r = 0; r < rows.count; r++) {
+          if (i >= rows.lo[r] && i <= rows.hi[r])
+            hit.apply(anat, lesions[rows.index[r]], rows.index[r], u, v, w);
         }
-        const red = t === Tissue.marrow || t === Tissue.muscle ? anat.red : 0;
-        for (const st of states) {
-          const table = st.ch.table;
-          let s = signalOf(t, red, table);
-          if (mix > 0) s = (1 - mix) * s + mix * table[mixTissue];
-          st.out.clean[idx] = s;
-          const fail = st.ch.failureTable;
-          if (fail && st.out.fatFailureDelta) {
-            let f = signalOf(t, red, fail);
-            if (mix > 0) f = (1 - mix) * f + mix * fail[mixTissue];
-            st.out.fatFailureDelta[idx] = f - s;
-          }
+        const code = active ? hit.activeCode : hit.structuralCode;
+        if (code === 0) continue;
+        const cell = cellOf(anat, u, v, w);
+        const idx = rowBase + i;
+        out.mask[idx] = code;
+        out.cells[idx] = cell;
+        if (idx < out.maskedRange[0]) out.maskedRange[0] = idx;
+        if (idx > out.maskedRange[1]) out.maskedRange[1] = idx;
+        const list = active ? hit.activeLesions : hit.structuralLesions;
+        const count = active ? hit.activeCount : hit.structuralCount;
+        for (let m = 0; m < count; m++) {
+          const a = (list[m] * nz + k) * CELLS_PER_SLICE + cell;
+          out.area[a] += voxelArea;
+          if (anat.depth > out.depth[a]) out.depth[a] = anat.depth;
         }
       }
     }
   }
-  return states.map((s) => s.out);
-}
-
-/** `red` is the red-marrow fraction in marrow and the fat (marbling) fraction in muscle. */
-function signalOf(t: number, red: number, tab: Float32Array): number {
-  if (t === Tissue.marrow) return (1 - red) * tab[Tissue.marrow] + red * tab[Tissue.redMarrow];
-  if (t === Tissue.muscle) return (1 - red) * tab[Tissue.muscle] + red * tab[Tissue.fat];
-  return tab[t];
-}
-
-/** Lesions whose bounding box the row segment may cross (a cheap pre-filter for the inner loop). */
-function selectRowLesions(
-  lesions: readonly Lesion[],
-  out: number[],
-  u0: number,
-  v0: number,
-  w0: number,
-  u1: number,
-  v1: number,
-  w1: number,
-): void {
-  out.length = 0;
-  const uLo = Math.min(u0, u1);
-  const uHi = Math.max(u0, u1);
-  const vLo = Math.min(v0, v1);
-  const vHi = Math.max(v0, v1);
-  const wLo = Math.min(w0, w1);
-  const wHi = Math.max(w0, w1);
-  for (let L = 0; L < lesions.length; L++) {
-    const c = lesions[L].centre;
-    const r = lesions[L].radii;
-    // 1.4: the irregular border may reach beyond the nominal radius.
-    if (c[0] + 1.4 * r[0] < uLo || c[0] - 1.4 * r[0] > uHi) continue;
-    if (c[1] + 1.4 * r[1] < vLo || c[1] - 1.4 * r[1] > vHi) continue;
-    if (c[2] + 1.4 * r[2] < wLo || c[2] - 1.4 * r[2] > wHi) continue;
-    out.push(L);
-  }
-}
-
-/** Render T1 and STIR, in one pass when their grids are identical. */
-export function renderPair(
-  anat: Anatomy,
-  lesions: readonly Lesion[],
-  t1: { geometry: SeriesGeometry; channel: RenderChannel },
-  stir: { geometry: SeriesGeometry; channel: RenderChannel },
-): [RenderOutput, RenderOutput] {
-  if (sameGrid(t1.geometry, stir.geometry)) {
-    const [a, b] = renderGrid(anat, lesions, t1.geometry, [t1.channel, stir.channel]);
-    return [a, b];
-  }
-  return [
-    renderGrid(anat, lesions, t1.geometry, [t1.channel])[0],
-    renderGrid(anat, lesions, stir.geometry, [stir.channel])[0],
-  ];
-}
-
-function sameGrid(a: SeriesGeometry, b: SeriesGeometry): boolean {
-  return (
-    a.dims.every((d, i) => d === b.dims[i]) &&
-    a.spacing.every((s, i) => s === b.spacing[i]) &&
-    a.origin.every((x, i) => x === b.origin[i])
-  );
 }

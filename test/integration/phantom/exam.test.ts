@@ -80,7 +80,8 @@ for role, folder in (('t1', 'T1'), ('stir', 'STIR')):
     lps = np.diag([-1, -1, 1, 1]) @ clean.affine
     out[role] = dict(affine=A.ravel().tolist(), niftiAffine=lps.ravel().tolist(), corr=float(np.corrcoef(vol.ravel(), cv.ravel())[0, 1]),
         slope=float(ds[0].get('RescaleSlope', 1)), ti=float(ds[0].get('InversionTime', 0)), spacing=float(ds[0].SpacingBetweenSlices), step=float(np.linalg.norm(p1 - p0)),
-        description=ds[0].SeriesDescription, n=len(ds), field=float(ds[0].MagneticFieldStrength), manufacturer=ds[0].Manufacturer)
+        description=ds[0].SeriesDescription, n=len(ds), field=float(ds[0].MagneticFieldStrength), manufacturer=ds[0].Manufacturer,
+        acquisitionMatrix=[int(x) for x in ds[0].AcquisitionMatrix], phaseDirection=ds[0].InPlanePhaseEncodingDirection)
 print(json.dumps(out))`;
     const r = JSON.parse(python(script, path.join(root, 'a')));
     for (const role of ['t1', 'stir'] as const) {
@@ -96,6 +97,13 @@ print(json.dumps(out))`;
       expect(r[role].slope).toBeGreaterThan(1);
       expect(r[role].manufacturer).toBe('Philips');
       expect(r[role].field).toBe(3);
+      // Frequency samples along the columns, phase encodings along the rows (ROW): what was
+      // acquired, fewer than the displayed matrix in the phase direction.
+      const acquired = s!.acquisition.acquired;
+      expect(r[role].phaseDirection).toBe('ROW');
+      expect(r[role].acquisitionMatrix).toEqual([0, acquired.frequency, acquired.phase, 0]);
+      expect(acquired.frequency).toBeLessThanOrEqual(dims[1]);
+      expect(acquired.phase).toBeLessThan(acquired.frequency);
     }
     expect(r.stir.ti).toBeGreaterThan(150);
     expect(r.t1.ti).toBe(0);
