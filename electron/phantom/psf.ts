@@ -20,7 +20,7 @@ export interface AxisWeights {
   first: Int32Array;
   /** taps per output */
   taps: number;
-  /** tap-major: weight of tap t for output i at t * outputs + i (zero where the kernel is cut) */
+  /** output-major, `taps` weights each (zero where the kernel is cut by the source edge) */
   weights: Float32Array;
 }
 
@@ -52,10 +52,10 @@ export function axisWeights(
     let sum = 0;
     for (let t = 0; t < taps; t++) {
       const wgt = lanczos2((sourceStart + (n0 + t) * sourceStep - x) / width);
-      weights[t * outCount + i] = wgt;
+      weights[i * taps + t] = wgt;
       sum += wgt;
     }
-    if (sum !== 0) for (let t = 0; t < taps; t++) weights[t * outCount + i] /= sum;
+    if (sum !== 0) for (let t = 0; t < taps; t++) weights[i * taps + t] /= sum;
   }
   return { first, taps, weights };
 }
@@ -76,17 +76,31 @@ export function resamplePlaneInto(
   oy: number,
   scratch: Float32Array,
 ): void {
-  // Tap by tap, so that each inner loop is one long run over the outputs.
   const xFirst = wx.first;
   const xWeights = wx.weights;
-  scratch.fill(0, 0, sy * ox);
+  const tx = wx.taps;
   for (let j = 0; j < sy; j++) {
     const row = j * sx;
     const dst = j * ox;
-    for (let t = 0; t < wx.taps; t++) {
-      const wt = t * ox;
-      const src = row + t;
-      for (let i = 0; i < ox; i++) scratch[dst + i] += xWeights[wt + i] * source[src + xFirst[i]];
+    if (tx === 4) {
+      // The common case (resolution = sampling step), unrolled.
+      for (let i = 0; i < ox; i++) {
+        const n = row + xFirst[i];
+        const wi = 4 * i;
+        scratch[dst + i] =
+          xWeights[wi] * source[n] +
+          xWeights[wi + 1] * source[n + 1] +
+          xWeights[wi + 2] * source[n + 2] +
+          xWeights[wi + 3] * source[n + 3];
+      }
+      continue;
+    }
+    for (let i = 0; i < ox; i++) {
+      const n = row + xFirst[i];
+      const wi = i * tx;
+      let acc = 0;
+      for (let t = 0; t < tx; t++) acc += xWeights[wi + t] * source[n + t];
+      scratch[dst + i] = acc;
     }
   }
   const ty = wy.taps;
@@ -95,7 +109,7 @@ export function resamplePlaneInto(
     const o = outOffset + j * ox;
     out.fill(0, o, o + ox);
     for (let t = 0; t < ty; t++) {
-      const wgt = wy.weights[t * oy + j];
+      const wgt = wy.weights[j * ty + t];
       if (wgt === 0) continue;
       const base = (n0 + t) * ox;
       for (let i = 0; i < ox; i++) out[o + i] += wgt * scratch[base + i];

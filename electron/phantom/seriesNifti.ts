@@ -23,8 +23,10 @@ export function writeCleanNifti(
 ): void {
   const data = new Int16Array(clean.length);
   for (let n = 0; n < clean.length; n++) {
-    const x = Math.round(clean[n] * scale);
-    data[n] = x > 32767 ? 32767 : x < -32768 ? -32768 : x;
+    let x = clean[n] * scale;
+    x = x > 32767 ? 32767 : x < -32768 ? -32768 : x;
+    // Storing truncates towards zero: adding a half away from zero rounds (faster than Math.round).
+    data[n] = x >= 0 ? x + 0.5 : x - 0.5;
   }
   writeFileSync(file, gzipSync(niftiBytes(geom, 'int16', data), { level: 1 }));
 }

@@ -2,14 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { axisWeights, resamplePlaneInto } from '../../../electron/phantom/psf';
 
 /** Weights of output i as a dense array over the source (index -> weight). */
-function dense(
-  w: ReturnType<typeof axisWeights>,
-  outCount: number,
-  i: number,
-  sourceCount: number,
-): number[] {
+function dense(w: ReturnType<typeof axisWeights>, i: number, sourceCount: number): number[] {
   const out = new Array<number>(sourceCount).fill(0);
-  for (let t = 0; t < w.taps; t++) out[w.first[i] + t] = w.weights[t * outCount + i];
+  for (let t = 0; t < w.taps; t++) out[w.first[i] + t] = w.weights[i * w.taps + t];
   return out;
 }
 
@@ -18,7 +13,7 @@ describe('PSF resampling (Lanczos-2)', () => {
     // L(x) = 2 sin(pi x) sin(pi x / 2) / (pi x)^2: L(0.5) = 0.5731591, L(1.5) = -0.0636843;
     // normalised by their sum 1.0189496: 0.5625005 and -0.0625005.
     const w = axisWeights(0, 1, 10, 4.5, 1, 1, 1);
-    const d = dense(w, 1, 0, 10);
+    const d = dense(w, 0, 10);
     expect(d[4]).toBeCloseTo(0.5625005, 5);
     expect(d[5]).toBeCloseTo(0.5625005, 5);
     expect(d[3]).toBeCloseTo(-0.0625005, 5);
@@ -27,14 +22,14 @@ describe('PSF resampling (Lanczos-2)', () => {
   });
 
   it('on a sample at resolution = step it interpolates (weight 1 there, 0 elsewhere)', () => {
-    const d = dense(axisWeights(0, 1, 10, 5, 1, 1, 1), 1, 0, 10);
+    const d = dense(axisWeights(0, 1, 10, 5, 1, 1, 1), 0, 10);
     d.forEach((x, n) => expect(x).toBeCloseTo(n === 5 ? 1 : 0, 6));
   });
 
   it('a coarser resolution widens the kernel: resolution 2 x step, worked by hand', () => {
     // Taps at 0, +-1, +-2, +-3 steps: L(0) = 1, L(0.5) = 0.5731591, L(1) = 0, L(1.5) = -0.0636843;
     // sum 2.0189496, so the centre weighs 0.4953083.
-    const d = dense(axisWeights(0, 1, 20, 10, 1, 1, 2), 1, 0, 20);
+    const d = dense(axisWeights(0, 1, 20, 10, 1, 1, 2), 0, 20);
     expect(d[10]).toBeCloseTo(0.4953083, 5);
     expect(d[11]).toBeCloseTo(0.5731591 / 2.0189496, 5);
     expect(d[12]).toBeCloseTo(0, 6);
