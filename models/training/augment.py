@@ -61,21 +61,32 @@ def sampling_grid(shape, g: torch.Generator, max_degrees: float, elastic: float)
     return grid
 
 
-def augment_pair(t1: torch.Tensor, stir: torch.Tensor, g: torch.Generator, p: float = 0.5):
+# name -> (max in-plane rotation in degrees, elastic strength, probability of each intensity transform).
+# "flip" keeps only the left-right flip: small data sets learn the lesions sooner without the rest.
+AUGMENTATIONS = {"paper": (10.0, 0.02, 0.5), "light": (5.0, 0.0, 0.25), "flip": (0.0, 0.0, 0.0)}
+
+
+def augment_pair(t1: torch.Tensor, stir: torch.Tensor, g: torch.Generator, mode: str = "paper"):
+    if mode not in AUGMENTATIONS:
+        raise ValueError(f"unknown augmentation {mode!r} (expected one of {sorted(AUGMENTATIONS)})")
+    max_degrees, elastic, p = AUGMENTATIONS[mode]
     b = t1.shape[0]
-    grid = sampling_grid(t1.shape, g, max_degrees=10.0, elastic=0.02)
     both = torch.cat([t1, stir], dim=1)
-    both = F.grid_sample(both, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    if max_degrees > 0 or elastic > 0:
+        grid = sampling_grid(t1.shape, g, max_degrees=max_degrees, elastic=elastic)
+        both = F.grid_sample(both, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    else:
+        both = both.clone()
     flip = torch.rand(b, generator=g) < 0.5  # left-right: the model must not learn a side
     both[flip] = both[flip].flip(-1)
     t1, stir = both[:, :1].contiguous(), both[:, 1:].contiguous()
     out = []
     for x in (t1, stir):
-        if torch.rand(1, generator=g).item() < p:
+        if p > 0 and torch.rand(1, generator=g).item() < p:
             x = bias_field(x, g)
-        if torch.rand(1, generator=g).item() < p:
+        if p > 0 and torch.rand(1, generator=g).item() < p:
             x = gamma(x, g)
-        if torch.rand(1, generator=g).item() < p:
+        if p > 0 and torch.rand(1, generator=g).item() < p:
             x = noise(x, g)
         out.append(x)
     return out[0], out[1]

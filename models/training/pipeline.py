@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from . import checkpoint
+from .augment import AUGMENTATIONS
 from .config import PRESETS
 from .dataset import TASKS, load_dataset
 from .evaluate import by_case_kind, cams_and_probabilities, choose_thresholds, pointing_game, score
@@ -72,7 +73,21 @@ def train_and_save(run: Run, tag: str, cfg, volumes, labels, splits, minutes: fl
     marker.write_text(str(time.time()))
     try:
         model, details = train_classifier(
-            cfg, volumes, labels, splits["train"], splits["validation"], minutes, epochs=a.epochs, patience=a.patience, seed=a.seed, tag=tag, log=run.log
+            cfg,
+            volumes,
+            labels,
+            splits["train"],
+            splits["validation"],
+            minutes,
+            epochs=a.epochs,
+            batch=a.batch,
+            lr=a.lr,
+            smoothing=a.smoothing,
+            augmentation=a.augmentation,
+            patience=a.patience,
+            seed=a.seed,
+            tag=tag,
+            log=run.log,
         )
         checkpoint.save(ck, model, cfg, {"bestEpoch": details["bestEpoch"]})
         write_json(info, details)
@@ -118,6 +133,10 @@ def main(argv=None) -> int:
     p.add_argument("--minutes-classifier", type=float, default=25)
     p.add_argument("--minutes-ablation", type=float, default=15)
     p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--batch", type=int, default=8)
+    p.add_argument("--lr", type=float, default=3e-3, help="peak learning rate of the one-cycle schedule")
+    p.add_argument("--smoothing", type=float, default=0.1, help="label smoothing")
+    p.add_argument("--augmentation", choices=sorted(AUGMENTATIONS), default="paper")
     p.add_argument(
         "--ablation",
         choices=("retrain", "raw-input"),

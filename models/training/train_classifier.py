@@ -57,6 +57,7 @@ def train_classifier(
     lr: float = 3e-3,
     patience: int = 6,
     smoothing: float = 0.1,
+    augmentation: str = "paper",
     seed: int = 0,
     tag: str = "classifier",
     log: Callable[[Dict], None] = print,
@@ -85,7 +86,7 @@ def train_classifier(
             chunk = [train_ids[j] for j in order[s * batch : (s + 1) * batch]]
             t1 = torch.from_numpy(np.stack([volumes[k][0] for k in chunk])).unsqueeze(1)
             stir = torch.from_numpy(np.stack([volumes[k][1] for k in chunk])).unsqueeze(1)
-            t1, stir = augment_pair(t1, stir, g)
+            t1, stir = augment_pair(t1, stir, g, augmentation)
             progress = max((epoch * steps_per_epoch + s) / (epochs * steps_per_epoch), (time.time() - t0) / (minutes * 60))
             for group in opt.param_groups:
                 group["lr"] = one_cycle(progress, lr)
@@ -117,5 +118,6 @@ def train_classifier(
         "seconds": round(time.time() - t0),
         "history": history,
         "posWeight": pos_weight.tolist(),
+        "recipe": {"lr": lr, "batch": batch, "smoothing": smoothing, "augmentation": augmentation, "epochs": epochs},
     }
     return model, info
