@@ -78,9 +78,9 @@ const focused = () => page.evaluate(() => document.activeElement?.getAttribute('
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  // axspa_active, seed 3: BME of the left joint on 7 slices (more than the 6-slice window), some
-  // intense, some deep, and a fat lesion: checked below, not assumed.
-  exam = ensurePhantom(path.join(OUT, 'exam-seed3'), 3, ['--findings', 'case=axspa_active']);
+  // axspa_active, seed 16: BME on 9 slices (more than the 6-slice window), left and right joint,
+  // some intense, some deep, and a fat lesion: checked below, not assumed.
+  exam = ensurePhantom(path.join(OUT, 'exam-seed16'), 16, ['--findings', 'case=axspa_active']);
   truth = JSON.parse(readFileSync(path.join(exam, 'truth.json'), 'utf8')) as Truth;
   ensureRendererBuilt();
   dataDir = mkdtempSync(path.join(tmpdir(), 'sij-e2e-reading-'));
@@ -118,7 +118,7 @@ describe('structured reading in Chromium over the loopback host', () => {
 
   it('opens the study with the form, quadrant boundaries drawn on both semicoronal views', async () => {
     await page.goto(host.url);
-    await page.getByTestId('study-row').filter({ hasText: 'alpha-000003' }).dblclick();
+    await page.getByTestId('study-row').filter({ hasText: 'alpha-000016' }).dblclick();
     await page.waitForFunction(
       () => (window as unknown as { __sijViewer?: { ready(): boolean } }).__sijViewer?.ready(),
       null,
@@ -197,7 +197,9 @@ describe('structured reading in Chromium over the loopback host', () => {
     const [x, y] = await hook<[number, number]>('screenOf', 'stir-native', point);
     await page.mouse.click(x, y);
     await expect.poll(() => pressed(cell)).toBe('true');
-    await page.getByTestId(`flag-${cell.slice}-${cell.joint}-${cell.quadrant}-bmeDeep`).click();
+    // The grid clicks skipped this cell, flags included: set the ones the truth has.
+    for (const f of (['bmeIntense', 'bmeDeep'] as const).filter((f) => cell[f]))
+      await page.getByTestId(`flag-${cell.slice}-${cell.joint}-${cell.quadrant}-${f}`).click();
     await page.keyboard.press('m');
     expect(await hook<string>('tool')).toBe('crosshair');
     // The marked cells of this slice are tinted on the view.
@@ -269,7 +271,7 @@ describe('structured reading in Chromium over the loopback host', () => {
     expect(audit.some((a) => a.path.startsWith('jointAxes') && a.actor.id === READER.id)).toBe(true);
     // Leave and reopen: the views come back with the reader's frame, not the default estimate.
     await page.keyboard.press('Escape');
-    await page.getByTestId('study-row').filter({ hasText: 'alpha-000003' }).dblclick();
+    await page.getByTestId('study-row').filter({ hasText: 'alpha-000016' }).dblclick();
     await page.getByTestId('computed-scores').waitFor({ timeout: 60_000 });
     await expect
       .poll(() => hook<typeof before>('joints').then((j) => j?.left.centre))
