@@ -4,6 +4,7 @@ import vtkPlane from '@kitware/vtk.js/Common/DataModel/Plane';
 import type vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
 import vtkImageResliceMapper from '@kitware/vtk.js/Rendering/Core/ImageResliceMapper';
 import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
+import type vtkMapper from '@kitware/vtk.js/Rendering/Core/Mapper';
 import type vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
 import { heatColormap, type OverlaySettings } from '../overlay/colormap';
 import { add, dot, scale, sub, type Vec3, type ViewCamera, type ViewFrame } from '../viewer/geometry';
@@ -45,6 +46,33 @@ function greyscaleLookup(): { ctf: vtkColorTransferFunction; pwf: vtkPiecewiseFu
   pwf.addPoint(1, 1);
   return { ctf, pwf };
 }
+
+/**
+ * vtk's fragment shader for a one-component image looks the windowed value up in the colour
+ * texture and then in the opacity texture. For the greyscale lookup above both lookups are the
+ * identity ramp (black to white, opaque), so the grey is the windowed value itself: computing it
+ * spares two texture fetches per pixel, which in software WebGL is a good part of the raster time
+ * of a frame. vtk quantises its colour table to 8 bits, so the two agree to one grey level.
+ */
+const greyscaleShader = {
+  OpenGL: {
+    ShaderReplacements: [
+      {
+        shaderType: 'Fragment',
+        originalValue: [
+          'vec3 tcolor = texture2D(colorTexture1, vec2(intensity * cscale0 + cshift0, 0.5)).rgb;',
+          'float scalarOpacity = texture2D(pwfTexture1, vec2(intensity * pwfscale0 + pwfshift0, 0.5)).r;',
+          'gl_FragData[0] = vec4(tcolor, scalarOpacity * opacity);',
+        ].join('\n'),
+        replacementValue:
+          'gl_FragData[0] = vec4(vec3(clamp(intensity * cscale0 + cshift0, 0.0, 1.0)), opacity);',
+        replaceFirst: false,
+        // A plain string search: the original contains regular-expression characters.
+        replaceAll: false,
+      },
+    ],
+  },
+};
 
 /** Heat colours from `lower` to `top`, transparent below `lower`. */
 function heatScale(
@@ -88,6 +116,11 @@ export class SliceView {
     const property = this.image.actor.getProperty();
     property.setRGBTransferFunction(0, this.grey.ctf);
     property.setPiecewiseFunction(0, this.grey.pwf);
+    // A fresh object: vtk's default view-specific properties are one object shared by all mappers.
+    // (vtk's typings list these properties for vtkMapper only; every 3D mapper has them.)
+    (this.image.mapper as unknown as Pick<vtkMapper, 'setViewSpecificProperties'>).setViewSpecificProperties(
+      structuredClone(greyscaleShader),
+    );
     this.renderer.addActor(this.image.actor);
     this.renderer.getActiveCamera().setParallelProjection(true);
   }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanPaths } from '../../../electron/dicom';
+import { PNG } from 'pngjs';
+import { loadStackVolume, scanPaths } from '../../../electron/dicom';
+import { patientToVoxel, voxelToPatient } from '../../../electron/imaging';
 import { cliJson, InferenceEngine } from '../../../electron/inference';
 import type { LoopbackHost } from '../../../electron/host';
 import { createRuntime } from '../../../electron/services';
@@ -201,6 +203,61 @@ describe('reading workstation in Chromium over the loopback host', () => {
     const after = await viewStats('t1-native');
     expect(after.digest).not.toBe(before.digest);
     await page.keyboard.press('0');
+  });
+
+  it('grey levels follow the DICOM linear window formula on the voxels the view shows', async () => {
+    // Voxel values from the DICOM files (the loader of the CLI, not the page), the window from the
+    // page, and PS3.3 C.11.2.1.2.1 (VOI LUT Function LINEAR) for the grey a pixel must have.
+    const t1 = scanPaths([exam])
+      .studies[0].series.flatMap((s) => s.stacks)
+      .find((s) => s.role.role === 't1')!;
+    const volume = await loadStackVolume(t1);
+    const [nx, ny] = volume.dims;
+    const k = Math.round(patientToVoxel(volume.affine, await hook<Vec3>('planePoint', 't1-native'))[2]);
+    // Screen position of voxel (i, j) of that slice is affine in (i, j): invert it from three voxels.
+    const screenOf = (i: number, j: number) =>
+      hook<[number, number]>('screenOf', 't1-native', voxelToPatient(volume.affine, [i, j, k]));
+    const [s0, si, sj] = [await screenOf(0, 0), await screenOf(1, 0), await screenOf(0, 1)];
+    const [a, b, c, d] = [si[0] - s0[0], sj[0] - s0[0], si[1] - s0[1], sj[1] - s0[1]];
+    const det = a * d - b * c;
+    const voxelAt = (x: number, y: number) => [
+      (d * (x - s0[0]) - b * (y - s0[1])) / det,
+      (-c * (x - s0[0]) + a * (y - s0[1])) / det,
+    ];
+    const value = (i: number, j: number) => {
+      const [i0, j0] = [Math.floor(i), Math.floor(j)];
+      const [fi, fj] = [i - i0, j - j0];
+      const v = (ii: number, jj: number) => volume.data[ii + nx * (jj + ny * k)];
+      return (
+        (1 - fj) * ((1 - fi) * v(i0, j0) + fi * v(i0 + 1, j0)) +
+        fj * ((1 - fi) * v(i0, j0 + 1) + fi * v(i0 + 1, j0 + 1))
+      );
+    };
+    const { width: w, level: centre } = (await hook<{ t1: { width: number; level: number } }>('windows')).t1;
+    const lower = centre - 0.5 - (w - 1) / 2;
+    const upper = centre - 0.5 + (w - 1) / 2;
+    await hook('rendered');
+    const png = PNG.sync.read(await page.screenshot());
+    const box = (await page.getByTestId('view-t1-native').boundingBox())!;
+    let checked = 0;
+    let withinOneLevel = 0;
+    // The middle of the view, away from the corner labels; coloured pixels are annotations.
+    for (let y = Math.ceil(box.y + box.height * 0.2); y < box.y + box.height * 0.8; y++) {
+      for (let x = Math.ceil(box.x + box.width * 0.2); x < box.x + box.width * 0.8; x++) {
+        const o = (y * png.width + x) * 4;
+        if (png.data[o] !== png.data[o + 1] || png.data[o + 1] !== png.data[o + 2]) continue;
+        const [i, j] = voxelAt(x + 0.5, y + 0.5);
+        if (i < 0 || j < 0 || i >= nx - 1 || j >= ny - 1) continue;
+        const v = value(i, j);
+        if (v <= lower || v > upper) continue;
+        const expected = ((v - (centre - 0.5)) / (w - 1) + 0.5) * 255;
+        checked++;
+        if (Math.abs(png.data[o] - expected) <= 1) withinOneLevel++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+    // The rest are grey annotation pixels (text, handles) over the image.
+    expect(withinOneLevel / checked).toBeGreaterThan(0.97);
   });
 
   it('switches layouts and shows the shortcut table with ?', async () => {
