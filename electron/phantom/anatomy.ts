@@ -61,6 +61,8 @@ const AURICULAR: readonly [number, number][] = [
 const AURICULAR_HALF_WIDTH = 11;
 /** Width (mm) over which the skin goes from fat to air. */
 const SKIN_EDGE = 1.2;
+/** Lumbosacral angle per degree of sacral tilt: 13-22 deg over the patients' 18-32 deg. */
+const LUMBOSACRAL_PER_TILT = 0.7;
 const TABLE_V0 = -140;
 const TABLE_NV = 260;
 const TABLE_W0 = -120;
@@ -112,6 +114,9 @@ export class Anatomy {
   /** smooth functions of v that shape the outlines (tabulated for speed; columns in regions.ts) */
   readonly heights: AxisTable;
   readonly redMarrow: number;
+  /** L5 leans back against the sacrum by the lumbosacral angle (lordosis): its sine and cosine */
+  readonly lumbarSin: number;
+  readonly lumbarCos: number;
   private readonly sinTilt: number;
   private readonly cosTilt: number;
   private readonly scale: number;
@@ -129,6 +134,9 @@ export class Anatomy {
     const t = (body.sacralTiltDeg * Math.PI) / 180;
     this.sinTilt = Math.sin(t);
     this.cosTilt = Math.cos(t);
+    // The lumbar spine above a more tilted sacrum is more lordotic.
+    this.lumbarSin = Math.sin(LUMBOSACRAL_PER_TILT * t);
+    this.lumbarCos = Math.cos(LUMBOSACRAL_PER_TILT * t);
     this.scale = body.scale;
     this.redMarrow = body.redMarrowFraction;
     this.joint = new Float64Array(2 * J_STRIDE);

@@ -36,6 +36,10 @@ const CORTEX_MM = 1.3;
 const FORAMINA_V = [28, 3, -22, -45];
 const FORAMINA_U = [17, 16, 15, 14];
 const FORAMINA_R = [5.2, 4.6, 3.9, 3.3];
+/** Fat fraction of a foramen's contents (nerve root, ganglion and veins in a little fat). */
+const FORAMEN_FAT = 0.2;
+/** v of the middle of L5's lower endplate, about which L5 leans back on the sacrum. */
+const L5_PIVOT_V = 58;
 /** Remnant discs S1/S2 and S2/S3. */
 const DISC_V = [15.5, -9.5];
 
@@ -70,7 +74,9 @@ export function classifySacrum(anat: Anatomy): number {
   const rim = 1 + CORTEX_MM / ru;
   if (e < rim * rim) return (anat.tissue = CORTEX);
   // Anterior sacral foramina: oval tunnels from the canal running forwards and outwards (seen
-  // end-on in semicoronal slices), each with its root and ganglion low in the foramen, in fat.
+  // end-on in semicoronal slices). The ventral ramus, its ganglion and the foraminal veins fill
+  // most of the tunnel with a little fat around them, so in the marrow the foramina show as
+  // dark round holes on T1 (a fat ring inside a dark rim read as a target, unlike MRI).
   if (w < cw) {
     const fw = cw - w;
     for (let k = 0; k < FORAMINA_V.length; k++) {
@@ -81,9 +87,9 @@ export function classifySacrum(anat: Anatomy): number {
       const rho = Math.sqrt(du * du + dv * dv);
       if (rho < r) {
         anat.region = Region.soft;
-        const nu = du + 0.1 * r;
-        const nv = dv + 0.2 * r;
-        return (anat.tissue = nu * nu + nv * nv < 0.4 * r * r ? NERVE : FAT);
+        anat.second = FAT;
+        anat.fraction = FORAMEN_FAT;
+        return (anat.tissue = NERVE);
       }
       if (rho < r + 0.8) return (anat.tissue = CORTEX);
     }
@@ -105,29 +111,33 @@ export function classifySacrum(anat: Anatomy): number {
 
 /**
  * L5 vertebral body (a rounded cylinder with a waist) above the sacral base, and the L5/S1 disc
- * (a lens between them).
+ * (a lens between them). L5 leans back on the sacrum by the lumbosacral angle, turned about the
+ * middle of its lower endplate: the disc is a wedge, taller in front, and a semicoronal slice
+ * cuts the body obliquely (an upright box in every slice looked drawn, not imaged).
  */
 export function classifyLumbar(anat: Anatomy): number {
   const { v, w, a } = anat;
   const vTop = 50 - 0.12 * a;
-  if (v < vTop - 2 || v >= 95) return -1;
-  const wc = anat.wAnterior + anat.bulge + 17.5;
-  const zw = (w - wc) / 15.5;
+  if (v < vTop - 2 || v >= 100) return -1;
+  const dv = v - L5_PIVOT_V;
+  const dw = w - (anat.wAnterior + anat.bulge + 17.5);
+  const vl = L5_PIVOT_V + dv * anat.lumbarCos + dw * anat.lumbarSin;
+  const zw = (dw * anat.lumbarCos - dv * anat.lumbarSin) / 15.5;
   const discTop = 57 + 1.5 * (1 - (a * a) / 576);
-  if (v < discTop) {
+  if (vl < discTop) {
     const za = a / 25;
     if (za * za + zw * zw >= 1 || v <= vTop) return -1;
     anat.region = Region.sacrum;
     return (anat.tissue = DISC);
   }
-  const zv = (v - 75) / 18;
+  const zv = (vl - 75) / 18;
   const waist = 1 - 0.07 * (1 - zv * zv);
   const za = a / (24 * waist);
   const q = za * za * za * za + zw * zw * zw * zw + zv * zv * zv * zv;
   if (q >= 1) return -1;
   anat.region = Region.sacrum;
   const d = (1 - Math.sqrt(q)) * 12;
-  if (d < CORTEX_MM || v - discTop < CORTEX_MM) return (anat.tissue = CORTEX);
+  if (d < CORTEX_MM || vl - discTop < CORTEX_MM) return (anat.tissue = CORTEX);
   return anat.marrow();
 }
 

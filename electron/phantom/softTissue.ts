@@ -10,6 +10,7 @@ const ARTERY = Tissue.artery;
 const VEIN = Tissue.vein;
 const BOWEL = Tissue.bowel;
 const FLUID = Tissue.fluid;
+const LIGAMENT = Tissue.ligament;
 
 /**
  * Soft tissues at the point `anat` is classifying, outside the bones: pelvic fat with bowel
@@ -87,9 +88,14 @@ export function classifySoft(anat: Anatomy): number {
   // Fat layer of varying thickness on the dorsal sacrum; fat between the bones where they do
   // not articulate.
   if (w > wP && a < hw && w < wP + 0.8 + 3.5 * anat.noise.at(a / 12, v / 12, 5.5)) return (anat.tissue = FAT);
-  // (Above the joint this wedge of fat narrows towards the iliolumbar region.)
-  if (a > hw && a < inner && v > -56 && v < 58 - 0.5 * (a - hw) && w > wA && w < wP)
-    return (anat.tissue = FAT);
+  // Above the joint this wedge narrows towards the iliolumbar region. It holds the
+  // sacroiliac and iliolumbar ligaments: bundles with fat between them (like the interosseous
+  // ligament), not the clean bright triangle that pure fat drew at each corner of the sacrum.
+  if (a > hw && a < inner && v > -56 && v < 58 - 0.5 * (a - hw) && w > wA && w < wP) {
+    anat.second = FAT;
+    anat.fraction = smoothstep(0.3, 0.6, anat.noise.at(a / 6 + 11, v / 3, w / 3.5));
+    return (anat.tissue = LIGAMENT);
+  }
   return muscle(anat, ALONG_LONG_AXIS);
 }
 
@@ -136,17 +142,30 @@ function inPelvicCavity(anat: Anatomy, wA: number, inner: number): boolean {
 }
 
 /**
- * Muscle with sparse fatty streaks between its fascicles: noise stretched ~12x along the fibre
- * direction, of which only the highest peaks become fat, so streaks are long, thin and few.
+ * Muscle with fatty septa between its fascicle bundles: the level line n = 1/2 of a noise
+ * stretched along the fibre direction, which gives long, gently curving, mostly parallel lines a
+ * few mm apart that end and branch, as the perimysial fat does on T1. (Thresholding the noise's
+ * peaks instead gave short, evenly scattered dashes that read as rain.) The septa are thinner
+ * than a voxel, so their fat is a fraction that falls off with the distance from the line.
  */
 function muscle(anat: Anatomy, fibres: number): number {
   const { a, v, w } = anat;
   const c = FIBRES[fibres][0];
   const s = FIBRES[fibres][1];
-  const along = (s * a + c * v) / 45;
-  const across = (c * a - s * v) / 1.8;
-  const n = anat.noise.at(along + 21.7, across, w / 5);
+  const along = (s * a + c * v) / 60;
+  const across = (c * a - s * v) / 6;
+  const n = anat.noise.at(along + 21.7, across, w / 20) - 0.5;
+  const d = n < 0 ? -n : n;
   anat.second = FAT;
-  anat.fraction = 0.28 * smoothstep(0.82, 0.94, n);
+  anat.fraction = 0;
+  if (d < SEPTUM) {
+    // Septa come in patches (more fatty bundles in some parts of a muscle than in others).
+    const patch = anat.noise.at(a / 28 + 3.3, v / 28 + 1.1, w / 28 + 7.7);
+    anat.fraction = SEPTUM_FAT * (1 - d / SEPTUM) * smoothstep(0.42, 0.68, patch);
+  }
   return (anat.tissue = MUSCLE);
 }
+
+/** Half-width of a septum in noise units, and the fat fraction at its middle. */
+const SEPTUM = 0.06;
+const SEPTUM_FAT = 0.25;
