@@ -1,7 +1,7 @@
 """Export the three networks to ONNX, write golden tensors and manifest.json.
 
   /usr/bin/python3 -m models.training.export --random --preset tiny --out <dir>
-  /usr/bin/python3 -m models.training.export --preset reference --random --out <dir> --no-golden [--unet-graph stacked]
+  /usr/bin/python3 -m models.training.export --preset reference --random --out <dir> --no-golden [--unet-graph stacked] [--classifier-graph stacked]
   /usr/bin/python3 -m models.training.export --checkpoints <run dir> --report <run>/report.json --out models/<id>
 """
 
@@ -22,6 +22,7 @@ from torch import nn
 from . import modelcard
 from .checkpoint import load_classifier, load_unet
 from .classifier import DualEncoderClassifier
+from .classifier_stacked import StackedSliceClassifier
 from .config import PRESETS, ModelConfig, feature_grid
 from .gradcam import ClassifierWithCam
 from .jsonfmt import write_json
@@ -37,6 +38,8 @@ TOLERANCE = {"denoised": 1e-4, "probabilities": 1e-5, "camRelative": 1e-4}
 # its stacked slices (unet_stacked.py), which onnxruntime's CPU provider runs 1.5-2x faster; the
 # other providers (CUDA, DirectML, CoreML) are untested with it, so the shipped form stays 3D.
 UNET_GRAPHS = ("3d", "stacked")
+# Likewise for the classifier's encoder (classifier_stacked.py, bottleneck encoders only).
+CLASSIFIER_GRAPHS = ("3d", "stacked")
 
 
 def randomize(module: nn.Module, seed: int) -> None:
@@ -94,6 +97,14 @@ def export_unet(unet: UNet3d, grid, path: Path, graph: str) -> None:
     export_onnx(module, (torch.zeros(1, 1, *grid),), path, ["input"], ["output"])
 
 
+def export_classifier(classifier: DualEncoderClassifier, grid, path: Path, graph: str) -> None:
+    if graph not in CLASSIFIER_GRAPHS:
+        raise ValueError(f"unknown classifier graph {graph!r} (known: {', '.join(CLASSIFIER_GRAPHS)})")
+    module = StackedSliceClassifier(classifier, grid) if graph == "stacked" else classifier
+    c_in = torch.zeros(1, 1, *grid)
+    export_onnx(ClassifierWithCam(module), (c_in, c_in), path, ["t1", "stir"], ["probabilities", "cam"])
+
+
 def export_model(
     out: Path,
     cfg: ModelConfig,
@@ -104,17 +115,15 @@ def export_model(
     manifest_fields: Dict,
     report: Optional[Dict] = None,
     unet_graph: str = "3d",
+    classifier_graph: str = "3d",
 ) -> Dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for u in (unet_t1, unet_stir):
         u.check_grid(cfg.unet_grid_size)
-    c_in = torch.zeros(1, 1, *cfg.grid_size)
     export_unet(unet_t1, cfg.unet_grid_size, out / NETWORK_FILES["denoiseT1"], unet_graph)
     export_unet(unet_stir, cfg.unet_grid_size, out / NETWORK_FILES["denoiseStir"], unet_graph)
-    export_onnx(
-        ClassifierWithCam(classifier), (c_in, c_in), out / NETWORK_FILES["classifier"], ["t1", "stir"], ["probabilities", "cam"]
-    )
+    export_classifier(classifier, cfg.grid_size, out / NETWORK_FILES["classifier"], classifier_graph)
     extra = []
     if golden is not None:
         extra = write_golden(out, cfg, classifier, unet_t1, unet_stir, *golden)
@@ -187,6 +196,9 @@ def main(argv=None) -> int:
     p.add_argument("--golden-exam", help="dataset.json path and exam id as PATH:ID for golden tensors")
     p.add_argument("--no-golden", action="store_true")
     p.add_argument("--unet-graph", choices=UNET_GRAPHS, default="3d", help="U-Net ONNX form (default 3d)")
+    p.add_argument(
+        "--classifier-graph", choices=CLASSIFIER_GRAPHS, default="3d", help="classifier ONNX form (default 3d)"
+    )
     p.add_argument("--id", default=None)
     p.add_argument("--version", default="0.1.0")
     a = p.parse_args(argv)
@@ -235,7 +247,8 @@ def main(argv=None) -> int:
             golden = (synthetic_volume(cfg.grid_size, a.seed), synthetic_volume(cfg.grid_size, a.seed + 100))
 
     t0 = time.time()
-    export_model(a.out, cfg, classifier, unet_t1, unet_stir, golden, fields, None if a.random else report, a.unet_graph)
+    report_or_none = None if a.random else report
+    export_model(a.out, cfg, classifier, unet_t1, unet_stir, golden, fields, report_or_none, a.unet_graph, a.classifier_graph)
     sizes = {f.name: f.stat().st_size for f in a.out.glob("*.onnx")}
     print(json.dumps({"out": str(a.out), "seconds": round(time.time() - t0, 1), "onnxBytes": sizes}))
     return 0

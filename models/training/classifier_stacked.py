@@ -1,0 +1,203 @@
+"""Export-time rewrite of the classifier's 3D ResNet encoder (bottleneck blocks) into 2D operators over
+its slices stacked as one image, as unet_stacked.py does for the U-Net (why: onnxruntime's CPU
+provider runs 2D convolutions in its blocked NCHWc layout with direct kernels, 3D ones as im2col +
+GEMM).
+
+Layout: a [N, C, D, H, W] feature map is kept as the image [N, C, D * P, W]: slice d occupies rows
+d * P .. d * P + H - 1, then P - H separator rows (zero where a 3x3x3 convolution reads them). A
+3x3x3 convolution is three 2D convolutions, one per in-plane row offset dh, each with the kernel's
+[depth taps x column taps] for that dh and its kernel rows dilated by P. A stride (2, 2, 2) is the
+same 2D convolution with stride 2 and the period P kept: output row d' * P + h' then reads input
+row 2 * (d' * P + h') = (2 d') * P + 2 h', i.e. slice 2 d', row 2 h'. Only the first H' rows of each
+period are then valid, so after the stage's first block the map is repacked to a period of H' + 1.
+1x1x1 convolutions are 2D 1x1 convolutions (a strided shortcut likewise keeps the period).
+BatchNorm (inference) is folded into the convolutions. The stem stays the 3D convolution (one
+input channel, under 1% of the work); its output is stacked once. Only the inputs of 3x3x3
+convolutions need zero separators: the 1x1x1 convolution before each is followed by a 0/1 mask.
+
+The wrapper keeps the model's head, so ClassifierWithCam exports it with the same inputs and outputs
+(probabilities, CAM) as the 3D graph: a drop-in.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import List, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .classifier import DualEncoderClassifier
+from .resnet3d import Bottleneck, ResNet3dEncoder
+
+ROW_OFFSETS = (-1, 0, 1)
+# Separator rows per slice: a 3x3x3 kernel reaches one row past a slice's edge.
+SEPARATOR = 1
+
+
+class _PaddedConv2d(torch.autograd.Function):
+    """conv2d with separate top/bottom row padding, exported as one ONNX Conv with explicit pads."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, top: int, bottom: int, cols: int, row_dilation: int, stride: int):  # noqa: ARG004
+        return F.conv2d(F.pad(x, (cols, cols, top, bottom)), weight, bias, stride=stride, dilation=(row_dilation, 1))
+
+    @staticmethod
+    def symbolic(g, x, weight, bias, top: int, bottom: int, cols: int, row_dilation: int, stride: int):
+        inputs = [x, weight] if bias is None or bias.node().mustBeNone() else [x, weight, bias]
+        with warnings.catch_warnings():
+            # torch 1.13 marks Graph.op as deprecated in favour of an API it does not yet offer here.
+            warnings.simplefilter("ignore", FutureWarning)
+            return g.op(
+                "Conv", *inputs, pads_i=[top, cols, bottom, cols], dilations_i=[row_dilation, 1], strides_i=[stride, stride]
+            )
+
+
+def _fold(conv: nn.Conv3d, norm: nn.BatchNorm3d) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Kernel and bias of Conv3d (no bias) followed by BatchNorm3d in inference mode."""
+    scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
+    return (conv.weight * scale[:, None, None, None, None]).detach(), (norm.bias - norm.running_mean * scale).detach()
+
+
+def _stride(conv: nn.Conv3d) -> int:
+    s = tuple(conv.stride)
+    if s not in ((1, 1, 1), (2, 2, 2)):
+        raise ValueError(f"stacked-slice encoder: expected stride (1, 1, 1) or (2, 2, 2), got {conv}")
+    return s[0]
+
+
+class _Pointwise(nn.Module):
+    """1x1x1 Conv3d + BatchNorm3d as a 2D 1x1 convolution; with stride 2 the row period is kept."""
+
+    def __init__(self, conv: nn.Conv3d, norm: nn.BatchNorm3d):
+        super().__init__()
+        weight, bias = _fold(conv, norm)
+        self.stride = _stride(conv)
+        self.register_buffer("weight", weight[:, :, 0].clone())
+        self.register_buffer("bias", bias.clone())
+
+    def forward(self, x: torch.Tensor, rows_in: int, rows_out: int) -> torch.Tensor:
+        if self.stride == 1:
+            return F.conv2d(x, self.weight, self.bias)
+        # Output row o reads input row 2 o; bottom padding gives the output exactly rows_out rows.
+        bottom = (rows_out - 1) * 2 + 1 - rows_in
+        return _PaddedConv2d.apply(x, self.weight, self.bias, 0, bottom, 0, 1, 2)
+
+
+class _Cubic(nn.Module):
+    """3x3x3 Conv3d (padding 1) + BatchNorm3d + ReLU as three row-dilated 2D convolutions."""
+
+    def __init__(self, conv: nn.Conv3d, norm: nn.BatchNorm3d):
+        super().__init__()
+        if conv.kernel_size != (3, 3, 3) or conv.padding != (1, 1, 1) or conv.groups != 1:
+            raise ValueError(f"stacked-slice encoder: expected a 3x3x3 convolution with padding 1, got {conv}")
+        weight, bias = _fold(conv, norm)
+        self.stride = _stride(conv)
+        for dh in ROW_OFFSETS:
+            self.register_buffer(f"weight{dh + 1}", weight[:, :, :, dh + 1, :].clone())
+        self.register_buffer("bias", bias.clone())
+
+    def forward(self, x: torch.Tensor, period: int, rows_in: int, rows_out: int) -> torch.Tensor:
+        y = None
+        for dh in ROW_OFFSETS:
+            # Output row o, depth tap k reads padded row s*o + k*P, i.e. input row s*o + dh + (k-1)*P.
+            top = period - dh
+            bottom = (rows_out - 1) * self.stride + 2 * period + 1 - rows_in - top
+            bias = self.bias if dh == 0 else None
+            part = _PaddedConv2d.apply(x, getattr(self, f"weight{dh + 1}"), bias, top, bottom, 1, period, self.stride)
+            y = part if y is None else y + part
+        return torch.relu(y)
+
+
+class _StackedBottleneck(nn.Module):
+    def __init__(self, block: Bottleneck):
+        super().__init__()
+        self.conv1 = _Pointwise(block.conv1, block.bn1)
+        self.conv2 = _Cubic(block.conv2, block.bn2)
+        self.conv3 = _Pointwise(block.conv3, block.bn3)
+        self.shortcut = None if isinstance(block.shortcut, nn.Identity) else _Pointwise(*block.shortcut)
+        self.stride = self.conv2.stride
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor, period: int, rows_in: int, rows_out: int) -> torch.Tensor:
+        # Row counts are Python ints (not traced shapes): they become the ONNX Conv's attributes.
+        y = torch.relu(self.conv1(x, rows_in, rows_in)) * mask
+        y = self.conv3(self.conv2(y, period, rows_in, rows_out), rows_out, rows_out)
+        skip = x if self.shortcut is None else self.shortcut(x, rows_in, rows_out)
+        return torch.relu(y + skip)
+
+
+class StackedSliceEncoder(nn.Module):
+    """The same function as `encoder.eval()` on [N, 1, D, H, W] volumes of the given grid."""
+
+    def __init__(self, encoder: ResNet3dEncoder, grid: Sequence[int]):
+        super().__init__()
+        blocks = [b for stage in encoder.stages for b in stage]
+        if not all(isinstance(b, Bottleneck) for b in blocks):
+            raise ValueError("stacked-slice encoder: expected bottleneck blocks")
+        if len(encoder.stem) != 3:
+            raise ValueError("stacked-slice encoder: expected a stem without max-pool")
+        self.stem = encoder.stem
+        with torch.no_grad():
+            size = list(self.stem(torch.zeros(1, 1, *grid)).shape[2:])
+        self.stem_size = tuple(size)
+        self.blocks = nn.ModuleList(_StackedBottleneck(b) for b in blocks)
+        # The (D, H, W) each block outputs.
+        self.sizes: List[Tuple[int, int, int]] = []
+        for b in self.blocks:
+            if b.stride == 2:
+                size = [(n - 1) // 2 + 1 for n in size]
+            self.sizes.append(tuple(size))
+        for width in {b.conv1.weight.shape[0] for b in self.blocks}:
+            self.register_buffer(f"fan{width}", torch.ones(width, 1, 1, 1))
+        self.eval()
+
+    def _stack(self, v: torch.Tensor, period: int) -> torch.Tensor:
+        n, c, d, h, w = v.shape
+        return torch.cat([v, v.new_zeros(n, c, d, period - h, w)], dim=3).reshape(n, c, d * period, w)
+
+    def _mask(self, ones: torch.Tensor, size: Sequence[int], width: int) -> torch.Tensor:
+        """A 0/1 map of the valid rows at `size` over `width` channels, made from the input (so no
+        optimiser folds it into a constant, which would not stay in the NCHWc layout) by a 1x1
+        convolution (whose output onnxruntime keeps in NCHWc, so the Mul with it stays there too)."""
+        d, h, w = size
+        single = self._stack(ones.expand(-1, -1, d, h, w), h + SEPARATOR)
+        return F.conv2d(single, getattr(self, f"fan{width}"))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n = x.shape[0]
+        ones = (x == x)[:, :1, :1, :1, :1].to(x.dtype)
+        y = self.stem(x)
+        d, h, w = self.stem_size
+        period = h + SEPARATOR
+        y = self._stack(y, period)
+        masks = {}
+        for block, (d2, h2, w2) in zip(self.blocks, self.sizes):
+            width = block.conv1.weight.shape[0]
+            key = (d, h, w, width)
+            if key not in masks:
+                masks[key] = self._mask(ones, (d, h, w), width)
+            y = block(y, masks[key], period, d * period, d2 * period)
+            if (d2, h2, w2) != (d, h, w):
+                # The strided block kept the period: repack its valid rows to the new one.
+                new_period = h2 + SEPARATOR
+                y = y.reshape(n, y.shape[1], d2, period, w2)[:, :, :, :new_period].reshape(n, -1, d2 * new_period, w2)
+                d, h, w, period = d2, h2, w2, new_period
+        return y.reshape(n, y.shape[1], d, period, w)[:, :, :, :h]
+
+
+class StackedSliceClassifier(nn.Module):
+    """The classifier with its encoder rewritten; `features`, `head` and `cfg` as ClassifierWithCam
+    reads them from a DualEncoderClassifier."""
+
+    def __init__(self, model: DualEncoderClassifier, grid: Sequence[int]):
+        super().__init__()
+        model = model.eval()
+        self.cfg = model.cfg
+        self.head = model.head
+        self.encoder = StackedSliceEncoder(model.encoder, grid)
+        self.eval()
+
+    def features(self, t1: torch.Tensor, stir: torch.Tensor):
+        f = self.encoder(torch.cat([t1, stir], dim=0))
+        return f[: t1.shape[0]], f[t1.shape[0] :]
