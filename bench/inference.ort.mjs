@@ -2,7 +2,7 @@
 // `npm run bench:inference` (bench/inference-worker.ts): after the session is created and warmed
 // up it prints {"ready": true}, then answers each line of stdin with one JSON line:
 //   run          -> {"ms"}          one timed run
-//   save <file>  -> {"saved"}       the first output of the last run, raw float32
+//   save <file> [output] -> {"saved"}  one output of the last run (default the first), raw float32
 //   stats        -> {"peakRssMB"}   this process's peak RSS (its own: one network per process)
 // Usage: inference.ort.mjs <file.onnx> THREADS [--low-memory]
 import { writeFileSync } from 'node:fs';
@@ -36,13 +36,13 @@ let outputs = await session.run(feeds);
 const answer = (value) => process.stdout.write(JSON.stringify(value) + '\n');
 answer({ ready: true });
 for await (const line of createInterface({ input: process.stdin })) {
-  const [command, arg] = line.trim().split(/\s+/, 2);
+  const [command, arg, output = session.outputNames[0]] = line.trim().split(/\s+/, 3);
   if (command === 'run') {
     const t = performance.now();
     outputs = await session.run(feeds);
     answer({ ms: performance.now() - t });
   } else if (command === 'save') {
-    const data = outputs[session.outputNames[0]].data;
+    const data = outputs[output].data;
     writeFileSync(arg, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     answer({ saved: arg });
   } else if (command === 'stats') {

@@ -2,8 +2,8 @@
 // (worker thread, warm sessions): per-stage median timings and peak RSS; (2) the reference
 // architecture (ResNet-101 dual encoder at 16 x 192 x 192, U-Net at 20 x 224 x 224, random weights)
 // in onnxruntime-node against PyTorch CPU in the same run, each network and configuration in its
-// own long-lived process, their runs interleaved; the U-Net both as its stacked-slice 2D graph and
-// as the plain 3D graph.
+// own long-lived process, their runs interleaved; the U-Net and the classifier both as their
+// stacked-slice 2D graphs and as the plain 3D graphs.
 // Environment: BENCH_RUNS (default 3), BENCH_THREADS (default 2), BENCH_SKIP_REFERENCE=1.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -167,15 +167,15 @@ async function referenceNetwork(
     const low = ortLow[i];
     const ortMs = median(ort[i].times);
     console.log(
-      `${onnx[i].label.padEnd(19)} ${fmt(ort[i], await peakOf(ort[i], net === 'unet'))}  ${fmt(low, low ? await low.worker.close() : undefined)} ${fmt(eager, torchPeak)} ${fmt(frozen)}    ${(ortMs / best).toFixed(2)} ${ortMs <= best ? '(ORT at least as fast)' : '(ORT SLOWER)'}`,
+      `${onnx[i].label.padEnd(23)} ${fmt(ort[i], await peakOf(ort[i], net))}  ${fmt(low, low ? await low.worker.close() : undefined)} ${fmt(eager, torchPeak)} ${fmt(frozen)}    ${(ortMs / best).toFixed(2)} ${ortMs <= best ? '(ORT at least as fast)' : '(ORT SLOWER)'}`,
     );
   }
   return ort;
 }
 
-/** The worker's peak RSS; a U-Net worker first saves its output for the graph comparison. */
-async function peakOf(peer: Peer, save: boolean): Promise<number> {
-  if (save) await peer.worker.ask(`save ${outputFile(peer)}`);
+/** The worker's peak RSS; it first saves its output (the classifier's: the CAM) for the graph comparison. */
+async function peakOf(peer: Peer, net: 'unet' | 'classifier'): Promise<number> {
+  await peer.worker.ask(`save ${outputFile(peer)} ${net === 'unet' ? 'output' : 'cam'}`);
   return peer.worker.close();
 }
 
@@ -205,26 +205,45 @@ async function reference(): Promise<void> {
   const unetDir = path.join(work, 'reference-unet');
   if (!existsSync(path.join(unetDir, 'unet-stacked.onnx')))
     sh('/usr/bin/python3', ['bench/inference.unet.py', unetDir]);
+  // The same random classifier as a stacked-slice graph (models/training/classifier_stacked.py);
+  // its 3D graph is the reference folder's. Delete test-output/bench/reference-classifier after
+  // changing the rewrite.
+  const classifierDir = path.join(work, 'reference-classifier');
+  if (!existsSync(path.join(classifierDir, 'classifier-stacked.onnx')))
+    sh('/usr/bin/python3', ['bench/inference.classifier.py', classifierDir]);
   const manifest = loadModelFolder(dir).manifest;
   console.log(
     `\n## Reference architecture (random weights), CPU, ${threads} threads, median of ${runs} interleaved runs after warm-up`,
   );
   console.log(`machine load average at the start: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
   console.log(
-    'network             onnxruntime-node   (low-memory)      PyTorch eager    PyTorch JIT-frozen   ratio ORT/PyTorch(best)',
+    'network                 onnxruntime-node   (low-memory)      PyTorch eager    PyTorch JIT-frozen   ratio ORT/PyTorch(best)',
   );
   const [stacked, plain] = await referenceNetwork('unet', [
     { label: 'unet (stacked 2D)', file: path.join(unetDir, 'unet-stacked.onnx'), lowMemory: true },
     { label: 'unet (3D graph)', file: path.join(unetDir, 'unet-3d.onnx'), lowMemory: false },
   ]);
-  await referenceNetwork('classifier', [
-    { label: 'classifier', file: path.join(dir, manifest.networks.classifier.file), lowMemory: true },
+  const [classifierStacked, classifierPlain] = await referenceNetwork('classifier', [
+    {
+      label: 'classifier (stacked 2D)',
+      file: path.join(classifierDir, 'classifier-stacked.onnx'),
+      lowMemory: true,
+    },
+    {
+      label: 'classifier (3D graph)',
+      file: path.join(dir, manifest.networks.classifier.file),
+      lowMemory: false,
+    },
   ]);
   console.log('(PyTorch peak RSS covers eager and JIT in one process; ORT peak RSS per process.)');
   console.log(`machine load average at the end: ${loadavg()[0].toFixed(1)}`);
   const [a, b] = [stacked, plain].map((p) => readF32(outputFile(p)));
   console.log(
     `U-Net stacked 2D graph vs 3D graph in onnxruntime, same input: max |difference| ${maxAbs(a, b).toExponential(1)} (largest |output| ${maxAbs(b).toFixed(1)})`,
+  );
+  const [c, d] = [classifierStacked, classifierPlain].map((p) => readF32(outputFile(p)));
+  console.log(
+    `classifier stacked 2D graph vs 3D graph in onnxruntime, same input: CAM max |difference| ${maxAbs(c, d).toExponential(1)} (largest |CAM| ${maxAbs(d).toFixed(1)})`,
   );
 }
 
