@@ -204,13 +204,13 @@ async function reference(): Promise<void> {
   // changing the rewrite.
   const unetDir = path.join(work, 'reference-unet');
   if (!existsSync(path.join(unetDir, 'unet-stacked.onnx')))
-    sh('/usr/bin/python3', ['bench/inference.unet.py', unetDir]);
+    sh('/usr/bin/python3', ['bench/inference.graphs.py', 'unet', unetDir]);
   // The same random classifier as a stacked-slice graph (models/training/classifier_stacked.py);
   // its 3D graph is the reference folder's. Delete test-output/bench/reference-classifier after
   // changing the rewrite.
   const classifierDir = path.join(work, 'reference-classifier');
   if (!existsSync(path.join(classifierDir, 'classifier-stacked.onnx')))
-    sh('/usr/bin/python3', ['bench/inference.classifier.py', classifierDir]);
+    sh('/usr/bin/python3', ['bench/inference.graphs.py', 'classifier', classifierDir]);
   const manifest = loadModelFolder(dir).manifest;
   console.log(
     `\n## Reference architecture (random weights), CPU, ${threads} threads, median of ${runs} interleaved runs after warm-up`,
