@@ -3,7 +3,6 @@ Conv3d and BatchNorm3d are the reference) and exports with the 3D graph's inputs
 
 import dataclasses
 
-import onnx
 import pytest
 import torch
 
@@ -12,6 +11,7 @@ from models.training.classifier_stacked import StackedSliceClassifier
 from models.training.config import REFERENCE, SMALL
 from models.training.export import export_classifier, randomize
 from models.training.gradcam import ClassifierWithCam
+from models.training.tests.graphs import export_both_forms
 
 # The reference topology (bottleneck blocks, stem (2,5,5)/(1,3,3), strides (1,1,1),(2,2,2)x3, no
 # max-pool, sequence_pool fusion) with fewer blocks and channels, on a smaller plane to keep it quick.
@@ -49,12 +49,7 @@ def test_stacked_classifier_matches_the_3d_classifier(grid):
 def test_export_keeps_the_contract_and_only_the_stem_is_3d(tmp_path):
     model = random_classifier(SMALL_REFERENCE, 6)
     grid = SMALL_REFERENCE.grid_size
-    export_classifier(model, grid, tmp_path / "stacked.onnx", "stacked")
-    export_classifier(model, grid, tmp_path / "3d.onnx", "3d")
-    stacked, plain = onnx.load(str(tmp_path / "stacked.onnx")), onnx.load(str(tmp_path / "3d.onnx"))
-    onnx.checker.check_model(stacked)
-    for a, b in zip((stacked.graph.input, stacked.graph.output), (plain.graph.input, plain.graph.output)):
-        assert [(v.name, v.type) for v in a] == [(v.name, v.type) for v in b]
+    stacked = export_both_forms(export_classifier, model, grid, tmp_path)
     weights = {t.name: len(t.dims) for t in stacked.graph.initializer}
     ranks = sorted(weights[n.input[1]] for n in stacked.graph.node if n.op_type == "Conv")
     assert ranks.count(5) == 1 and set(ranks) == {4, 5}

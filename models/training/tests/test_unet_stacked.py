@@ -3,12 +3,12 @@ BatchNorm3d, MaxPool3d and ConvTranspose3d are the reference) and exports to 2D 
 
 import dataclasses
 
-import onnx
 import pytest
 import torch
 
 from models.training.config import REFERENCE, SMALL, TINY, UNetConfig
 from models.training.export import export_unet, randomize
+from models.training.tests.graphs import export_both_forms
 from models.training.unet3d import UNet3d
 from models.training.unet_stacked import StackedSliceUNet
 
@@ -48,12 +48,7 @@ def test_stacked_unet_matches_the_3d_unet(name, cfg, grid):
 def test_export_writes_only_2d_operators_with_the_3d_contract(tmp_path):
     unet = random_unet(TINY.unet, 4)
     grid = TINY.unet_grid_size
-    export_unet(unet, grid, tmp_path / "stacked.onnx", "stacked")
-    export_unet(unet, grid, tmp_path / "3d.onnx", "3d")
-    stacked, plain = onnx.load(str(tmp_path / "stacked.onnx")), onnx.load(str(tmp_path / "3d.onnx"))
-    onnx.checker.check_model(stacked)
-    for a, b in zip((stacked.graph.input, stacked.graph.output), (plain.graph.input, plain.graph.output)):
-        assert [(v.name, v.type) for v in a] == [(v.name, v.type) for v in b]
+    stacked = export_both_forms(export_unet, unet, grid, tmp_path)
     weights = {t.name: list(t.dims) for t in stacked.graph.initializer}
     convs = [n for n in stacked.graph.node if n.op_type in ("Conv", "ConvTranspose")]
     assert convs and all(len(weights[n.input[1]]) == 4 for n in convs)
