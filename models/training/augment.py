@@ -75,8 +75,6 @@ def augment_pair(t1: torch.Tensor, stir: torch.Tensor, g: torch.Generator, mode:
     if max_degrees > 0 or elastic > 0:
         grid = sampling_grid(t1.shape, g, max_degrees=max_degrees, elastic=elastic)
         both = F.grid_sample(both, grid, mode="bilinear", padding_mode="border", align_corners=False)
-    else:
-        both = both.clone()
     flip = torch.rand(b, generator=g) < 0.5  # left-right: the model must not learn a side
     both[flip] = both[flip].flip(-1)
     t1, stir = both[:, :1].contiguous(), both[:, 1:].contiguous()
