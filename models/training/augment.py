@@ -66,17 +66,24 @@ def sampling_grid(shape, g: torch.Generator, max_degrees: float, elastic: float)
 AUGMENTATIONS = {"paper": (10.0, 0.02, 0.5), "light": (5.0, 0.0, 0.25), "flip": (0.0, 0.0, 0.0)}
 
 
-def augment_pair(t1: torch.Tensor, stir: torch.Tensor, g: torch.Generator, mode: str = "paper"):
+def augment_pair(t1: torch.Tensor, stir: torch.Tensor, g: torch.Generator, mode: str = "paper", maps=None):
+    """-> (t1, stir, maps). `maps` ([B,M,D,H,W] lesion maps, or None) follow the geometric
+    transforms of their exam (nearest neighbour, so they stay binary) and no intensity transform."""
     if mode not in AUGMENTATIONS:
         raise ValueError(f"unknown augmentation {mode!r} (expected one of {sorted(AUGMENTATIONS)})")
     max_degrees, elastic, p = AUGMENTATIONS[mode]
     b = t1.shape[0]
     both = torch.cat([t1, stir], dim=1)
+    maps = None if maps is None else maps.float()
     if max_degrees > 0 or elastic > 0:
         grid = sampling_grid(t1.shape, g, max_degrees=max_degrees, elastic=elastic)
         both = F.grid_sample(both, grid, mode="bilinear", padding_mode="border", align_corners=False)
+        if maps is not None:
+            maps = F.grid_sample(maps, grid, mode="nearest", padding_mode="zeros", align_corners=False)
     flip = torch.rand(b, generator=g) < 0.5  # left-right: the model must not learn a side
     both[flip] = both[flip].flip(-1)
+    if maps is not None:
+        maps[flip] = maps[flip].flip(-1)
     t1, stir = both[:, :1].contiguous(), both[:, 1:].contiguous()
     out = []
     for x in (t1, stir):
@@ -87,4 +94,4 @@ def augment_pair(t1: torch.Tensor, stir: torch.Tensor, g: torch.Generator, mode:
         if p > 0 and torch.rand(1, generator=g).item() < p:
             x = noise(x, g)
         out.append(x)
-    return out[0], out[1]
+    return out[0], out[1], maps

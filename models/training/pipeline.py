@@ -23,6 +23,7 @@ from .config import PRESETS
 from .dataset import TASKS, load_dataset
 from .evaluate import by_case_kind, cams_and_probabilities, choose_thresholds, pointing_game, score
 from .jsonfmt import write_json
+from .lesion_maps import MAPS, load_lesion_maps
 from .splits import make_splits
 from .tensors import read_f32, write_f32
 from .train_classifier import predict, train_classifier
@@ -60,7 +61,7 @@ def quality_reference(ds, ids):
     } or None
 
 
-def train_and_save(run: Run, tag: str, cfg, volumes, labels, splits, minutes: float, a):
+def train_and_save(run: Run, tag: str, cfg, volumes, labels, splits, minutes: float, a, maps=None):
     """Train one classifier, or reuse its checkpoint; if another process is training it (marker
     file present), wait for that checkpoint instead of training it twice."""
     ck, info, marker = run.path(f"{tag}.pt"), run.path(f"{tag}.json"), run.path(f"{tag}.training")
@@ -88,6 +89,8 @@ def train_and_save(run: Run, tag: str, cfg, volumes, labels, splits, minutes: fl
             seed=a.seed,
             tag=tag,
             log=run.log,
+            lesion_maps=maps,
+            lesion_map_weight=a.lesion_map_weight,
         )
         checkpoint.save(ck, model, cfg, {"bestEpoch": details["bestEpoch"]})
         write_json(info, details)
@@ -143,6 +146,12 @@ def main(argv=None) -> int:
         default="retrain",
         help="retrain: a second classifier on raw volumes (the paper's ablation); raw-input: the trained classifier fed the raw volumes",
     )
+    p.add_argument(
+        "--lesion-map-weight",
+        type=float,
+        default=1.0,
+        help="weight of the lesion-map loss when the dataset has lesion masks (0: labels only)",
+    )
     p.add_argument("--patience", type=int, default=8, help="early stopping: epochs without a better validation AUC")
     p.add_argument("--unet-train-exams", type=int, default=120, help="cap on exams loaded for U-Net training")
     p.add_argument("--bootstrap", type=int, default=2000)
@@ -182,10 +191,12 @@ def main(argv=None) -> int:
     write_json(run.path("splits.json"), splits)
     labels = {e.id: e.label_vector() for e in ds.exams}
     run.log({"stage": "splits", **{k: len(v) for k, v in splits.items() if k in ("train", "validation", "unseen")}})
+    maps = load_lesion_maps(ds, splits["train"]) if a.lesion_map_weight > 0 else None
+    run.log({"stage": "lesionMaps", "used": maps is not None, "weight": a.lesion_map_weight if maps is not None else 0})
 
     if a.only_ablation:
         raw = {e.id: (ds.volume(e, "t1"), ds.volume(e, "stir")) for e in ds.exams}
-        train_and_save(run, "classifier_raw", cfg, raw, labels, splits, a.minutes_ablation, a)
+        train_and_save(run, "classifier_raw", cfg, raw, labels, splits, a.minutes_ablation, a, maps)
         return 0
 
     # 1. Denoisers, one per sequence.
@@ -218,7 +229,7 @@ def main(argv=None) -> int:
         stages.append(("classifier_raw", raw, a.minutes_ablation))
     for tag, volumes, minutes in stages:
         t = time.time()
-        models[tag], infos[tag] = train_and_save(run, tag, cfg, volumes, labels, splits, minutes, a)
+        models[tag], infos[tag] = train_and_save(run, tag, cfg, volumes, labels, splits, minutes, a, maps)
         wall[tag] = round(time.time() - t)
     if a.ablation == "raw-input":
         models["classifier_raw"], infos["classifier_raw"] = models["classifier"], {"sameModel": True}
@@ -258,6 +269,13 @@ def main(argv=None) -> int:
             "description": (
                 "Synthetic semicoronal SIJ MRI examinations (T1 TSE + STIR) from the SIJ Reader phantom generator, "
                 "prepared by `sij dataset` (the inference front half). Denoiser targets: the phantom's clean volumes."
+                + (
+                    " Auxiliary training target of the classifier's encoder: the phantom's lesion masks per encoder cell ("
+                    + ", ".join(name for name, _, _, _ in MAPS)
+                    + f"; weight {a.lesion_map_weight}); the exported networks read the images only."
+                    if maps is not None
+                    else ""
+                )
             ),
             "trainSites": splits["trainSites"],
             "validationSites": splits["trainSites"],

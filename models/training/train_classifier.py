@@ -1,11 +1,12 @@
 """Training of the dual-encoder classifier: label-smoothed BCE with class weights (one logit per
-task), augmentation, one-cycle learning rate, early stopping on the validation mean AUC."""
+task), optionally plus the lesion-map loss on the encoder cells (lesion_maps.py), augmentation,
+one-cycle learning rate, early stopping on the validation mean AUC."""
 
 from __future__ import annotations
 
 import copy
 import time
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -14,6 +15,7 @@ import torch.nn.functional as F
 from .augment import augment_pair
 from .classifier import DualEncoderClassifier
 from .config import ModelConfig
+from .lesion_maps import LesionMapHead, cell_targets, lesion_map_loss
 from .metrics import auc
 
 Volumes = Dict[str, Tuple[np.ndarray, np.ndarray]]
@@ -61,10 +63,16 @@ def train_classifier(
     seed: int = 0,
     tag: str = "classifier",
     log: Callable[[Dict], None] = print,
+    lesion_maps: Optional[Dict[str, np.ndarray]] = None,
+    lesion_map_weight: float = 0.0,
 ) -> Tuple[DualEncoderClassifier, Dict]:
+    """`lesion_maps` (exam id -> [M,D,H,W] uint8) with a positive `lesion_map_weight` add the
+    lesion-map loss; the returned classifier is the same network either way."""
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     model = DualEncoderClassifier(cfg)
+    use_maps = lesion_maps is not None and lesion_map_weight > 0
+    map_head = LesionMapHead(model.encoder.out_channels) if use_maps else None
     y_train = np.stack([labels[i] for i in train_ids])
     y_val = np.stack([labels[i] for i in val_ids])
     pos = y_train.sum(0)
@@ -74,24 +82,31 @@ def train_classifier(
     steps_per_epoch = len(train_ids) // batch
     if steps_per_epoch == 0:
         raise ValueError(f"{len(train_ids)} training exams: fewer than one batch of {batch}")
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-3)
+    params = list(model.parameters()) + (list(map_head.parameters()) if use_maps else [])
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=1e-3)
     best = {"auc": -1.0, "epoch": -1, "state": None}
     t0 = time.time()
     history = []
     for epoch in range(epochs):
         model.train()
         order = torch.randperm(len(train_ids), generator=g).tolist()
-        losses = []
+        losses, map_losses = [], []
         for s in range(steps_per_epoch):  # drop_last: BatchNorm1d cannot train on a batch of one
             chunk = [train_ids[j] for j in order[s * batch : (s + 1) * batch]]
             t1 = torch.from_numpy(np.stack([volumes[k][0] for k in chunk])).unsqueeze(1)
             stir = torch.from_numpy(np.stack([volumes[k][1] for k in chunk])).unsqueeze(1)
-            t1, stir = augment_pair(t1, stir, g, augmentation)
+            maps = torch.from_numpy(np.stack([lesion_maps[k] for k in chunk])) if use_maps else None
+            t1, stir, maps = augment_pair(t1, stir, g, augmentation, maps)
             progress = max((epoch * steps_per_epoch + s) / (epochs * steps_per_epoch), (time.time() - t0) / (minutes * 60))
             for group in opt.param_groups:
                 group["lr"] = one_cycle(progress, lr)
             yb = torch.from_numpy(np.stack([labels[k] for k in chunk]))
-            loss = smoothed_bce(model(t1, stir), yb, pos_weight, smoothing)
+            f_t1, f_stir = model.features(t1, stir)
+            loss = smoothed_bce(model.logits_from_features(f_t1, f_stir), yb, pos_weight, smoothing)
+            if use_maps:
+                map_loss = lesion_map_loss(map_head(f_t1, f_stir), cell_targets(maps, f_t1.shape[2:]))
+                map_losses.append(map_loss.item())
+                loss = loss + lesion_map_weight * map_loss
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -99,8 +114,11 @@ def train_classifier(
         p_val = predict(model, volumes, val_ids)
         aucs = [auc(y_val[:, t], p_val[:, t]) for t in range(y_val.shape[1])]
         mean_auc = float(np.nanmean(aucs))
-        history.append({"epoch": epoch, "loss": float(np.mean(losses)), "valAuc": [round(a, 4) for a in aucs]})
-        log({"stage": tag, "epoch": epoch, "loss": round(float(np.mean(losses)), 4), "valAuc": [round(a, 3) for a in aucs], "s": round(time.time() - t0)})
+        entry = {"epoch": epoch, "loss": float(np.mean(losses)), "valAuc": [round(a, 4) for a in aucs]}
+        if use_maps:
+            entry["lesionMapLoss"] = float(np.mean(map_losses))
+        history.append(entry)
+        log({"stage": tag, **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in entry.items()}, "s": round(time.time() - t0)})
         if mean_auc > best["auc"]:
             best = {"auc": mean_auc, "epoch": epoch, "state": copy.deepcopy(model.state_dict())}
         if epoch - best["epoch"] >= patience:
@@ -118,6 +136,13 @@ def train_classifier(
         "seconds": round(time.time() - t0),
         "history": history,
         "posWeight": pos_weight.tolist(),
-        "recipe": {"lr": lr, "batch": batch, "smoothing": smoothing, "augmentation": augmentation, "epochs": epochs},
+        "recipe": {
+            "lr": lr,
+            "batch": batch,
+            "smoothing": smoothing,
+            "augmentation": augmentation,
+            "epochs": epochs,
+            "lesionMapWeight": lesion_map_weight if use_maps else 0.0,
+        },
     }
     return model, info

@@ -15,7 +15,7 @@ def pair(b=6):
 
 def test_flip_mode_mirrors_whole_exams_and_nothing_else():
     t1, stir = pair(32)
-    a1, a2 = augment_pair(t1, stir, torch.Generator().manual_seed(3), "flip")
+    a1, a2, _ = augment_pair(t1, stir, torch.Generator().manual_seed(3), "flip")
     flipped = 0
     for i in range(t1.shape[0]):
         same = torch.equal(a1[i], t1[i])
@@ -36,9 +36,33 @@ def test_flip_mode_leaves_the_input_untouched():
 @pytest.mark.parametrize("mode", sorted(set(AUGMENTATIONS) - {"flip"}))
 def test_other_modes_keep_shape_and_change_values(mode):
     t1, stir = pair()
-    a1, a2 = augment_pair(t1, stir, torch.Generator().manual_seed(0), mode)
+    a1, a2, _ = augment_pair(t1, stir, torch.Generator().manual_seed(0), mode)
     assert a1.shape == t1.shape and a2.shape == stir.shape
     assert not torch.allclose(a1, t1)
+
+
+@pytest.mark.parametrize("mode", sorted(AUGMENTATIONS))
+def test_lesion_maps_follow_their_exam_and_stay_binary(mode):
+    """A map that marks where T1 is high must still mark where the augmented T1 was high: flips and
+    rotations move the map with the image (intensity transforms do not touch it)."""
+    g = torch.Generator().manual_seed(5)
+    t1 = torch.zeros(8, 1, 4, 16, 16)
+    t1[:, :, :, 2:6, 1:4] = 1.0  # one bright block near the left edge of every exam
+    maps = (t1 > 0.5).to(torch.uint8).repeat(1, 2, 1, 1, 1)
+    a1, _, m = augment_pair(t1, t1.clone(), g, mode, maps)
+    assert m.shape == maps.shape
+    assert set(m.unique().tolist()) <= {0.0, 1.0}
+    for i in range(t1.shape[0]):
+        assert torch.equal(m[i, 0], m[i, 1])
+        if mode == "flip":
+            assert torch.equal(m[i, 0], (a1[i, 0] > 0.5).float())
+        else:  # after interpolation the block's core is still where the map says
+            assert a1[i, 0][m[i, 0] > 0].mean() > a1[i, 0][m[i, 0] == 0].mean() + 0.5
+
+
+def test_no_maps_give_none():
+    t1, stir = pair()
+    assert augment_pair(t1, stir, torch.Generator().manual_seed(3), "flip")[2] is None
 
 
 def test_unknown_mode_is_refused():

@@ -30,7 +30,7 @@ def make_dataset(folder, sites=("a", "b", "c"), per_site=12, seed=0):
                 mask = np.zeros(GRID, np.float32)
                 if (seq == "stir" and labels["active_inflammation"]) or (seq == "t1" and labels["structural"]):
                     v[3:5, 10:14, 18:22] = 3.0
-                    mask[3:5, 10:14, 18:22] = 1
+                    mask[3:5, 10:14, 18:22] = 1 if seq == "stir" else 6  # phantom codes: BME, erosion
                 clean[seq] = v
                 raw = v * (1 + 0.2 * np.linspace(-1, 1, GRID[2])) + 0.3 * rng.standard_normal(GRID)
                 raw = (raw - raw.mean()) / raw.std()
@@ -71,6 +71,8 @@ def test_pipeline_and_export(tmp_path, test_preset):
         assert 0 < report["thresholds"][key] < 1
     pg = report["metrics"]["pointingGame"]["active_inflammation"]
     assert pg["positiveExamsWithMask"] == 6 and pg["sequence"] == "stir"
+    assert report["training"]["classifier"]["recipe"]["lesionMapWeight"] == 1.0  # the masks were used
+    assert "lesion masks" in report["trainingData"]["description"]
     den = report["metrics"]["denoiserUnseenSite"]["t1"]
     assert den["n"] == 12
 

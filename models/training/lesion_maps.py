@@ -1,0 +1,82 @@
+"""Lesion maps: an optional, denser training target for the classifier's encoder.
+
+A global label says only that somewhere in 250,000 voxels there is enough bone marrow edema; four
+attempts (docs/MODEL.md) showed the small encoder memorising exams instead of finding the lesions
+from that alone. Where a dataset also has lesion masks (the phantom's, or a site's segmentations:
+`t1Mask` / `stirMask` in sij-dataset/1), each encoder cell is also asked whether a lesion lies in
+it. The target is used in training only: the exported networks and the manifest's inputs do not
+change, and a dataset without masks trains on the labels alone."""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .dataset import Dataset, Exam
+
+# (name, mask key, mask codes, sequence index 0 = T1 / 1 = STIR, tasks the map supports).
+# The codes are the phantom's (electron/phantom/lesions.ts LESION_CODES) and the lesions the label
+# rules count (READING.md): BME for both active-inflammation rules, erosion / fat lesion / backfill /
+# ankylosis for the structural one. Capsulitis, enthesitis, fluid, sclerosis do not make a label.
+MAPS: Tuple[Tuple[str, str, Tuple[int, ...], int], ...] = (
+    ("bme", "stirMask", (1,), 1),
+    ("structural", "t1Mask", (6, 8, 9, 10), 0),
+)
+
+
+def exam_lesion_maps(ds: Dataset, exam: Exam) -> Optional[np.ndarray]:
+    """[len(MAPS), D, H, W] uint8 (1 where the voxel holds one of the map's lesion codes), or None
+    when the exam lacks a mask the maps need."""
+    if not all(ds.has(exam, key) for _, key, _, _ in MAPS):
+        return None
+    out = []
+    for _, key, codes, _ in MAPS:
+        labels = np.rint(ds.volume(exam, key)).astype(np.int16)
+        out.append(np.isin(labels, codes))
+    return np.stack(out).astype(np.uint8)
+
+
+def cell_targets(maps: torch.Tensor, feature_shape: Sequence[int]) -> torch.Tensor:
+    """[B,M,D,H,W] voxel maps -> [B,M,d,h,w] float: 1 where any voxel of the encoder cell is lesion.
+    The grid must divide evenly into cells (the encoder's strides do by construction)."""
+    d, h, w = feature_shape
+    D, H, W = maps.shape[2:]
+    if D % d or H % h or W % w:
+        raise ValueError(f"lesion maps {list(maps.shape[2:])} do not divide into encoder cells {list(feature_shape)}")
+    return F.max_pool3d(maps.float(), kernel_size=(D // d, H // h, W // w))
+
+
+class LesionMapHead(torch.nn.Module):
+    """One 1x1x1 convolution per map on the encoder features of the map's sequence (training only)."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.conv = torch.nn.Conv3d(channels, len(MAPS), kernel_size=1)
+
+    def forward(self, f_t1: torch.Tensor, f_stir: torch.Tensor) -> torch.Tensor:
+        """-> [B, len(MAPS), d, h, w] logits, each map read from its own sequence's features."""
+        by_sequence = (self.conv(f_t1), self.conv(f_stir))
+        return torch.stack([by_sequence[seq][:, m] for m, (_, _, _, seq) in enumerate(MAPS)], dim=1)
+
+
+def lesion_map_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """BCE over cells, positives weighted by the batch's negative/positive ratio per map (lesion
+    cells are a few percent), capped so one lesion cell in a batch cannot dominate."""
+    pos = targets.sum(dim=(0, 2, 3, 4))
+    neg = targets.numel() / targets.shape[1] - pos
+    weight = (neg / pos.clamp_min(1)).clamp(1, 50).view(1, -1, 1, 1, 1)
+    return F.binary_cross_entropy_with_logits(logits, targets, pos_weight=weight)
+
+
+def load_lesion_maps(ds: Dataset, ids: Sequence[str]) -> Optional[Dict[str, np.ndarray]]:
+    """Maps of every listed exam, or None unless every one of them has the masks."""
+    out = {}
+    for i in ids:
+        m = exam_lesion_maps(ds, ds.exam(i))
+        if m is None:
+            return None
+        out[i] = m
+    return out
