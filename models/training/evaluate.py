@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import numpy as np
 import torch
@@ -15,13 +15,16 @@ import torch
 from .classifier import DualEncoderClassifier
 from .dataset import TASKS, Dataset
 from .gradcam import ClassifierWithCam
-from .metrics import binary_metrics, pointing_hit, task_report, youden_threshold
+from .lesion_maps import exam_lesion_maps
+from .metrics import auc, binary_metrics, pointing_hit, task_report, youden_threshold
 from .train_classifier import Volumes, predict
 
 # Which sequence's CAM and lesion mask a task's evidence lives on (READING.md: active lesions are
 # read on STIR, structural lesions on T1).
 TASK_SEQUENCE = {"active_inflammation": 1, "asas_bme": 1, "structural": 0}
 MASK_KEY = {0: "t1Mask", 1: "stirMask"}
+# Which lesion map (lesion_maps.MAPS) holds the lesions a task's rule counts.
+TASK_MAP = {"active_inflammation": 0, "asas_bme": 0, "structural": 1}
 # Pointing-game tolerance in grid voxels (slice, row, col): one slice, 8 mm in-plane.
 TOLERANCE_VOX = (1, 4, 4)
 
@@ -90,13 +93,56 @@ def pointing_game(ds: Dataset, ids: List[str], y: np.ndarray, cams: np.ndarray) 
     return out
 
 
-def case_kind(ds: Dataset, exam_id: str) -> str:
-    """The phantom's case kind (normal, axspa_subtle, mimic_oci, ...) from truth.json, when known."""
+def _truth(ds: Dataset, exam_id: str) -> Dict:
+    """The phantom's truth.json of an exam, or {} for an exam that is not a phantom."""
     folder = ds.exam(exam_id).source_folder
     try:
-        return str(json.loads((Path(folder) / "truth.json").read_text()).get("caseKind") or "unknown")
+        return json.loads((Path(folder) / "truth.json").read_text())
     except (TypeError, OSError, ValueError):
-        return "unknown"
+        return {}
+
+
+def case_kind(ds: Dataset, exam_id: str) -> str:
+    """The phantom's case kind (normal, axspa_subtle, mimic_oci, ...) from truth.json, when known."""
+    return str(_truth(ds, exam_id).get("caseKind") or "unknown")
+
+
+def rule_labels(ds: Dataset, ids: List[str]) -> Optional[np.ndarray]:
+    """[N, tasks] labels the reading rules give on the phantom's lesion grid, before the simulated
+    reader disagreement is applied (truth.json labelsByRule); None unless every exam has them."""
+    rows = []
+    for exam_id in ids:
+        by_rule = _truth(ds, exam_id).get("labelsByRule")
+        if not isinstance(by_rule, dict) or any(k not in by_rule for k in TASKS):
+            return None
+        rows.append([float(bool(by_rule[k])) for k in TASKS])
+    return np.array(rows, dtype=np.float32)
+
+
+def lesion_burden_ceiling(ds: Dataset, ids: List[str], y: np.ndarray, y_rule: Optional[np.ndarray]) -> Optional[Dict]:
+    """How far a perfect lesion counter gets: the AUC of the true lesion volume (voxels of the task's
+    lesions in the task's mask) against the reference labels and against the rule labels. Against the
+    reference labels it is capped by their noise, which bounds what any model can show on this set."""
+    burdens = []
+    for exam_id in ids:
+        maps = exam_lesion_maps(ds, ds.exam(exam_id))
+        if maps is None:
+            return None
+        burdens.append(maps.reshape(maps.shape[0], -1).sum(1))
+    burdens = np.array(burdens, dtype=np.float64)
+    out = {}
+    for t, key in enumerate(TASKS):
+        b = burdens[:, TASK_MAP[key]]
+        out[key] = {
+            "referenceLabels": auc(y[:, t], b),
+            "ruleLabels": auc(y_rule[:, t], b) if y_rule is not None else None,
+            "labelsDiffering": int((y[:, t] != y_rule[:, t]).sum()) if y_rule is not None else None,
+        }
+    return {
+        "description": "AUC of the true lesion volume from the phantom's masks (a perfect lesion counter); "
+        "the reference labels include the site's simulated reader disagreement, the rule labels do not",
+        "tasks": out,
+    }
 
 
 def by_case_kind(ds: Dataset, ids: List[str], y: np.ndarray, p: np.ndarray, thresholds: Dict[str, float]) -> Dict:

@@ -112,6 +112,34 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         lines += [f"## Results on the unseen site ({td.get('unseenSite')})", ""]
         lines += _metrics_table(tasks, metrics["unseenSite"])
         lines += ["", "95% confidence intervals: AUC by stratified bootstrap (2,000 resamples); proportions exact (Clopper-Pearson).", ""]
+    if metrics.get("unseenSiteRuleLabels"):
+        lines += [
+            "### The same predictions against the rule labels",
+            "",
+            "The reference labels above include the site's simulated reader disagreement (a few percent of labels",
+            "flipped). Here the same predictions and thresholds are scored against the labels the reading rules give",
+            "on the phantom's lesion grid before that noise.",
+            "",
+        ]
+        lines += _metrics_table(tasks, metrics["unseenSiteRuleLabels"])
+        lines.append("")
+    ceiling = (metrics.get("lesionBurdenCeiling") or {}).get("tasks")
+    if ceiling:
+        lines += [
+            "### How hard the set is: a perfect lesion counter",
+            "",
+            "AUC of the true lesion volume (from the phantom's masks) on the unseen site. Against the reference",
+            "labels it is capped by their noise, which bounds what any model can show here.",
+            "",
+            "| Task | vs reference labels | vs rule labels | labels differing |",
+            "|---|---|---|---|",
+        ]
+        for t in tasks:
+            c = ceiling.get(t["key"])
+            if c:
+                rule = "n/a" if c["ruleLabels"] is None else f"{c['ruleLabels']:.3f}"
+                lines.append(f"| {t['label']} | {c['referenceLabels']:.3f} | {rule} | {'n/a' if c['labelsDiffering'] is None else c['labelsDiffering']} |")
+        lines.append("")
     abl = metrics.get("ablationWithoutDenoiser", {})
     if abl.get("unseenSite"):
         lines += ["## Ablation: the same classifier without the denoising U-Net", "", abl.get("description", ""), ""]

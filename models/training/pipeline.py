@@ -21,7 +21,15 @@ from . import checkpoint
 from .augment import AUGMENTATIONS
 from .config import PRESETS
 from .dataset import TASKS, load_dataset
-from .evaluate import by_case_kind, cams_and_probabilities, choose_thresholds, pointing_game, score
+from .evaluate import (
+    by_case_kind,
+    cams_and_probabilities,
+    choose_thresholds,
+    lesion_burden_ceiling,
+    pointing_game,
+    rule_labels,
+    score,
+)
 from .jsonfmt import write_json
 from .lesion_maps import MAPS, load_lesion_maps
 from .splits import make_splits
@@ -237,6 +245,7 @@ def main(argv=None) -> int:
     # 5. Thresholds on validation (fixed here), then the unseen site, once.
     y_val = np.stack([labels[i] for i in splits["validation"]])
     y_unseen = np.stack([labels[i] for i in splits["unseen"]])
+    y_rule = rule_labels(ds, splits["unseen"])
     metrics = {}
     op = {}
     for tag, volumes in (("classifier", den), ("classifier_raw", raw)):
@@ -248,6 +257,9 @@ def main(argv=None) -> int:
         if tag == "classifier":
             metrics["pointingGame"] = pointing_game(ds, splits["unseen"], y_unseen, cams)
             metrics["byCaseKind"] = by_case_kind(ds, splits["unseen"], y_unseen, probs, thresholds)
+            if y_rule is not None:
+                metrics["ruleLabels"] = score(y_rule, probs, thresholds, a.bootstrap)
+            metrics["ceiling"] = lesion_burden_ceiling(ds, splits["unseen"], y_unseen, y_rule)
             with open(run.path("unseen_predictions.csv"), "w") as f:
                 f.write("exam_id," + ",".join(TASKS) + "," + ",".join(f"p_{k}" for k in TASKS) + "\n")
                 for i, exam_id in enumerate(splits["unseen"]):
@@ -302,6 +314,8 @@ def main(argv=None) -> int:
             },
             "denoiserUnseenSite": denoiser_metrics,
             "pointingGame": metrics["pointingGame"],
+            "unseenSiteRuleLabels": metrics.get("ruleLabels"),
+            "lesionBurdenCeiling": metrics["ceiling"],
             "unseenSiteByCaseKind": metrics["byCaseKind"],
             "statistics": "computed in Python (models/training/metrics.py): AUC = Mann-Whitney, stratified percentile bootstrap CI; exact Clopper-Pearson CIs",
         },

@@ -73,6 +73,11 @@ def test_pipeline_and_export(tmp_path, test_preset):
     assert pg["positiveExamsWithMask"] == 6 and pg["sequence"] == "stir"
     assert report["training"]["classifier"]["recipe"]["lesionMapWeight"] == 1.0  # the masks were used
     assert "lesion masks" in report["trainingData"]["description"]
+    # The test exams carry a lesion exactly when labelled active / structural: a perfect counter scores 1.
+    ceiling = report["metrics"]["lesionBurdenCeiling"]["tasks"]
+    assert ceiling["active_inflammation"]["referenceLabels"] == 1.0 and ceiling["structural"]["referenceLabels"] == 1.0
+    assert ceiling["active_inflammation"]["ruleLabels"] is None  # no truth.json: not phantoms
+    assert report["metrics"]["unseenSiteRuleLabels"] is None
     den = report["metrics"]["denoiserUnseenSite"]["t1"]
     assert den["n"] == 12
 
