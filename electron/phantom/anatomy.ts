@@ -59,6 +59,8 @@ const AURICULAR: readonly [number, number][] = [
   [-52, -3],
 ];
 const AURICULAR_HALF_WIDTH = 11;
+/** Outward bow (mm) of the sacrum's lateral border at the middle of the joint. */
+const SACRAL_BOW = 3;
 /** Width (mm) over which the skin goes from fat to air. */
 const SKIN_EDGE = 1.2;
 /** Lumbosacral angle per degree of sacral tilt: 13-22 deg over the patients' 18-32 deg. */
@@ -205,8 +207,15 @@ export class Anatomy {
       }
       case V_HALF_WIDTH:
       case V_HALF_WIDTH + 1:
-        // Widens upwards along the joint; below it the sacrum tapers fast towards its apex.
-        return J[side * J_STRIDE + J_SLOPE] * softClamp(v, -60, 48, 6) - 0.55 * ramp(-60 - v, 8);
+        // Widens upwards along the joint, its border bowed outwards along the auricular surface
+        // and flaring into the ala at S1; below the joint the sacrum tapers fast towards its apex.
+        // (A straight border from base to apex drew a triangle.)
+        return (
+          J[side * J_STRIDE + J_SLOPE] * softClamp(v, -60, 48, 6) +
+          SACRAL_BOW * (1 - smoothstep(0, 1, Math.abs(v + 6) / 54)) +
+          0.18 * ramp(v - 22, 8) -
+          0.55 * ramp(-60 - v, 8)
+        );
       case V_FLARE: {
         // The ilium's medial surface leaves the sacrum above (iliac fossa) and below (notch).
         const up = ramp(v - 44, 8);

@@ -32,12 +32,20 @@ const NERVE = Tissue.nerve;
 const DISC = Tissue.disc;
 
 const CORTEX_MM = 1.3;
-/** Anterior sacral foramina S1-S4: height (v), distance from the midline at the canal, radius. */
+/**
+ * Anterior sacral foramina S1-S4: height (v), distance from the midline at the canal, radius.
+ * They shrink caudally with the roots they carry.
+ */
 const FORAMINA_V = [28, 3, -22, -45];
 const FORAMINA_U = [17, 16, 15, 14];
-const FORAMINA_R = [5.2, 4.6, 3.9, 3.3];
-/** Fat fraction of a foramen's contents (nerve root, ganglion and veins in a little fat). */
-const FORAMEN_FAT = 0.2;
+const FORAMINA_R = [4.8, 4.0, 3.2, 2.4];
+/**
+ * Fat fraction of a foramen's contents at its axis and at its wall: the ventral ramus runs in the
+ * middle, fat and veins surround it, so the foramen fades into the fatty marrow instead of
+ * ending at a rim.
+ */
+const FORAMEN_FAT_AXIS = 0.3;
+const FORAMEN_FAT_WALL = 0.6;
 /** v of the middle of L5's lower endplate, about which L5 leans back on the sacrum. */
 const L5_PIVOT_V = 58;
 /** Remnant discs S1/S2 and S2/S3. */
@@ -73,25 +81,24 @@ export function classifySacrum(anat: Anatomy): number {
   }
   const rim = 1 + CORTEX_MM / ru;
   if (e < rim * rim) return (anat.tissue = CORTEX);
-  // Anterior sacral foramina: oval tunnels from the canal running forwards and outwards (seen
-  // end-on in semicoronal slices). The ventral ramus, its ganglion and the foraminal veins fill
-  // most of the tunnel with a little fat around them, so in the marrow the foramina show as
-  // dark round holes on T1 (a fat ring inside a dark rim read as a target, unlike MRI).
+  // Anterior sacral foramina: oval tunnels from the canal running forwards, outwards and a little
+  // downwards (seen nearly end-on in semicoronal slices). Their wall is a thin shell of cortex,
+  // thinner than a voxel and lined with fat, so it is left out: drawn, it made a ring that read as
+  // a target lesion.
   if (w < cw) {
     const fw = cw - w;
     for (let k = 0; k < FORAMINA_V.length; k++) {
       const r = FORAMINA_R[k];
-      const dv = v - FORAMINA_V[k];
-      if (dv > r + CORTEX_MM || dv < -r - CORTEX_MM) continue;
+      const dv = v - FORAMINA_V[k] + 0.15 * fw;
+      if (dv > r || dv < -r) continue;
       const du = (a - FORAMINA_U[k] - 0.3 * fw) / 1.25;
-      const rho = Math.sqrt(du * du + dv * dv);
-      if (rho < r) {
+      const rho2 = (du * du + dv * dv) / (r * r);
+      if (rho2 < 1) {
         anat.region = Region.soft;
         anat.second = FAT;
-        anat.fraction = FORAMEN_FAT;
+        anat.fraction = FORAMEN_FAT_AXIS + (FORAMEN_FAT_WALL - FORAMEN_FAT_AXIS) * rho2;
         return (anat.tissue = NERVE);
       }
-      if (rho < r + 0.8) return (anat.tissue = CORTEX);
     }
     // Remnant discs between the fused sacral segments: thin, slightly wavy lenses that fade
     // laterally.
