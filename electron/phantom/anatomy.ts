@@ -5,7 +5,8 @@ import { Rng } from './random';
 import { AxisTable } from './axisTable';
 import { clamp, ramp, smoothstep, softClamp } from './shapes';
 import { classifySoft } from './softTissue';
-import { classifyIlium, classifyLumbar, classifySacrum } from './bones';
+import { classifyIlium, classifySacrum } from './bones';
+import { classifyLumbar } from './lumbar';
 import {
   J_CARTILAGE_GAP,
   J_HALF_WIDTH,

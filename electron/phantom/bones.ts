@@ -17,9 +17,9 @@ import { Tissue } from './tissues';
 
 /**
  * The bones at the point `anat` is classifying (its fields u, v, w, a, hw, ... are set by
- * Anatomy.classify): sacrum with canal, foramina and remnant discs; L5 and the L5/S1 disc; the
- * joint gap; the ilium. Each sets the result fields of `anat` and returns the tissue code, or -1
- * where the point is not in that structure.
+ * Anatomy.classify): sacrum with canal, foramina and remnant discs; the joint gap; the ilium
+ * (the lumbar spine is in lumbar.ts). Each sets the result fields of `anat` and returns the tissue
+ * code, or -1 where the point is not in that structure.
  */
 
 const FAT = Tissue.fat;
@@ -31,7 +31,7 @@ const CSF = Tissue.csf;
 const NERVE = Tissue.nerve;
 const DISC = Tissue.disc;
 
-const CORTEX_MM = 1.3;
+export const CORTEX_MM = 1.3;
 /**
  * Anterior sacral foramina S1-S4: height (v), distance from the midline at the canal, radius.
  * They shrink caudally with the roots they carry.
@@ -46,8 +46,6 @@ const FORAMINA_R = [4.8, 4.0, 3.2, 2.4];
  */
 const FORAMEN_FAT_AXIS = 0.3;
 const FORAMEN_FAT_WALL = 0.6;
-/** v of the middle of L5's lower endplate, about which L5 leans back on the sacrum. */
-const L5_PIVOT_V = 58;
 /** Remnant discs S1/S2 and S2/S3. */
 const DISC_V = [15.5, -9.5];
 
@@ -113,38 +111,6 @@ export function classifySacrum(anat: Anatomy): number {
   }
   const d = Math.min(depth, w - wA, wP - w, vTop - v, v - vBottom);
   if (d < CORTEX_MM) return (anat.tissue = CORTEX);
-  return anat.marrow();
-}
-
-/**
- * L5 vertebral body (a rounded cylinder with a waist) above the sacral base, and the L5/S1 disc
- * (a lens between them). L5 leans back on the sacrum by the lumbosacral angle, turned about the
- * middle of its lower endplate: the disc is a wedge, taller in front, and a semicoronal slice
- * cuts the body obliquely (an upright box in every slice looked drawn, not imaged).
- */
-export function classifyLumbar(anat: Anatomy): number {
-  const { v, w, a } = anat;
-  const vTop = 50 - 0.12 * a;
-  if (v < vTop - 2 || v >= 100) return -1;
-  const dv = v - L5_PIVOT_V;
-  const dw = w - (anat.wAnterior + anat.bulge + 17.5);
-  const vl = L5_PIVOT_V + dv * anat.lumbarCos + dw * anat.lumbarSin;
-  const zw = (dw * anat.lumbarCos - dv * anat.lumbarSin) / 15.5;
-  const discTop = 57 + 1.5 * (1 - (a * a) / 576);
-  if (vl < discTop) {
-    const za = a / 25;
-    if (za * za + zw * zw >= 1 || v <= vTop) return -1;
-    anat.region = Region.sacrum;
-    return (anat.tissue = DISC);
-  }
-  const zv = (vl - 75) / 18;
-  const waist = 1 - 0.07 * (1 - zv * zv);
-  const za = a / (24 * waist);
-  const q = za * za * za * za + zw * zw * zw * zw + zv * zv * zv * zv;
-  if (q >= 1) return -1;
-  anat.region = Region.sacrum;
-  const d = (1 - Math.sqrt(q)) * 12;
-  if (d < CORTEX_MM || vl - discTop < CORTEX_MM) return (anat.tissue = CORTEX);
   return anat.marrow();
 }
 
