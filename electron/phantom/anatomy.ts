@@ -62,6 +62,9 @@ const AURICULAR: readonly [number, number][] = [
 const AURICULAR_HALF_WIDTH = 11;
 /** Outward bow (mm) of the sacrum's lateral border at the middle of the joint. */
 const SACRAL_BOW = 3;
+/** Subcutaneous fat thickness relative to the patient's mean, at its thinnest and thickest. */
+const SUBCUTANEOUS_MIN = 0.6;
+const SUBCUTANEOUS_MAX = 1.4;
 /** Width (mm) over which the skin goes from fat to air. */
 const SKIN_EDGE = 1.2;
 /** Lumbosacral angle per degree of sacral tilt: 13-22 deg over the patients' 18-32 deg. */
@@ -424,7 +427,7 @@ export class Anatomy {
     }
     // Below the subcutaneous fat, muscle: the boundary blended over SKIN_EDGE the same way.
     let fatEdge = 0;
-    if (skin < (1.3 * b.subcutaneousFat) / s + SKIN_EDGE) {
+    if (skin < (SUBCUTANEOUS_MAX * b.subcutaneousFat) / s + SKIN_EDGE) {
       const d = skin - this.subcutaneousThickness();
       if (d < -0.5 * SKIN_EDGE) return (this.tissue = FAT);
       if (d < 0.5 * SKIN_EDGE) fatEdge = 0.5 - d / SKIN_EDGE;
@@ -471,10 +474,16 @@ export class Anatomy {
     return classifyIlium(this);
   }
 
-  /** Subcutaneous fat thickness here: it varies smoothly around the body (+-25 %). */
+  /**
+   * Subcutaneous fat thickness here: it varies around the body over a hand's breadth and, less
+   * regularly, over a few centimetres (two noises), from SUBCUTANEOUS_MIN to SUBCUTANEOUS_MAX
+   * times the patient's mean.
+   */
   private subcutaneousThickness(): number {
-    const n = this.noise.at(this.u / 45 + 3.1, this.v / 45, this.w / 45 + 9.7);
-    return ((0.75 + n * 0.5) * this.body.subcutaneousFat) / this.scale;
+    const broad = this.noise.at(this.u / 80 + 3.1, this.v / 80, this.w / 80 + 9.7);
+    const local = this.noise.at(this.u / 24 + 6.7, this.v / 24 + 2.3, this.w / 24);
+    const spread = (SUBCUTANEOUS_MAX - SUBCUTANEOUS_MIN) / 2;
+    return ((SUBCUTANEOUS_MIN + spread * (broad + local)) * this.body.subcutaneousFat) / this.scale;
   }
 
   /**

@@ -46,8 +46,23 @@ export function classifySoft(anat: Anatomy): number {
   // Psoas on the pelvic brim.
   const pa = a - (46 + 0.1 * v);
   const pw = w - (wA - 30);
-  if (pa * pa + pw * pw < 18 * 18) return muscle(anat, ALONG_LONG_AXIS);
-  if (v < -25 && v > -95 && inPiriformis(a, v, w - wA)) return muscle(anat, PIRIFORMIS);
+  const psoas = pa * pa + pw * pw;
+  if (psoas < PSOAS_SHEATH * PSOAS_SHEATH) {
+    // Its fascia, lined with fat, parts it from the iliacus and the pelvic fat.
+    const t = muscle(anat, ALONG_LONG_AXIS);
+    const fat = planeFat(Math.sqrt(psoas) - PSOAS_SHEATH + 0.7, 0.5);
+    if (fat > anat.fraction) anat.fraction = fat;
+    return t;
+  }
+  if (v < -25 && v > -95) {
+    const piriformis = piriformisDepth(a, v, w - wA);
+    if (piriformis > 0) {
+      const t = muscle(anat, PIRIFORMIS);
+      const fat = planeFat(piriformis - 1, 0.6);
+      if (fat > anat.fraction) anat.fraction = fat;
+      return t;
+    }
+  }
   if (w < wA + 5 && a < inner - 8 && v > -93 && inPelvicCavity(anat, wA, inner)) {
     // Pelvic cavity inside the iliacus: fat, with bowel loops further forward (tubes along a
     // level line of the noise, ~1.5-2.5 cm across: a wall, fluid in the lumen, sometimes gas).
@@ -87,7 +102,8 @@ export function classifySoft(anat: Anatomy): number {
   }
   // Fat layer of varying thickness on the dorsal sacrum; fat between the bones where they do
   // not articulate.
-  if (w > wP && a < hw && w < wP + 0.8 + 3.5 * anat.noise.at(a / 12, v / 12, 5.5)) return (anat.tissue = FAT);
+  if (w > wP && a < hw && v < 50 - 0.12 * a && w < wP + 0.8 + 3.5 * anat.noise.at(a / 12, v / 12, 5.5))
+    return (anat.tissue = FAT);
   // Above the joint this wedge narrows towards the iliolumbar region. It holds the
   // sacroiliac and iliolumbar ligaments: bundles with fat between them (like the interosseous
   // ligament), not the clean bright triangle that pure fat drew at each corner of the sacrum.
@@ -106,23 +122,30 @@ const GLUTEUS_MEDIUS = 1;
 const GLUTEUS_MAXIMUS = 2;
 const PIRIFORMIS = 3;
 
+/** Radius (mm) of the psoas, its fascia included. */
+const PSOAS_SHEATH = 18.5;
+
 /** The piriformis: from the front of the lower sacrum (S2-S4) out through the greater sciatic notch. */
 const PIRIFORMIS_START = [18, -40, -7];
 const PIRIFORMIS_END = [72, -85, 4];
 
-/** Inside the piriformis: a tube tapering from 11 to 8 mm radius along its course (w relative to the sacrum's front). */
-function inPiriformis(a: number, v: number, w: number): boolean {
+/**
+ * Depth (mm) inside the piriformis, a tube tapering from 11 to 8 mm radius along its course (w
+ * relative to the sacrum's front); <= 0 outside it.
+ */
+function piriformisDepth(a: number, v: number, w: number): number {
   const [a0, v0, w0] = PIRIFORMIS_START;
   const da = PIRIFORMIS_END[0] - a0;
   const dv = PIRIFORMIS_END[1] - v0;
   const dw = PIRIFORMIS_END[2] - w0;
   const t = ((a - a0) * da + (v - v0) * dv + (w - w0) * dw) / (da * da + dv * dv + dw * dw);
-  if (t < 0 || t > 1) return false;
+  if (t < 0 || t > 1) return 0;
   const ea = a - a0 - t * da;
   const ev = v - v0 - t * dv;
   const ew = w - w0 - t * dw;
   const r = 11 - 3 * t;
-  return ea * ea + ev * ev + ew * ew < r * r;
+  const d2 = ea * ea + ev * ev + ew * ew;
+  return d2 < r * r ? r - Math.sqrt(d2) : 0;
 }
 
 /** Fat fraction at signed distance d (mm) from the middle of a fat plane of half-thickness half. */
