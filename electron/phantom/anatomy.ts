@@ -7,6 +7,7 @@ import { clamp, ramp, smoothstep, softClamp } from './shapes';
 import { classifySoft } from './softTissue';
 import { classifyIlium, classifySacrum } from './bones';
 import { classifyLumbar } from './lumbar';
+import { PelvicOrgans } from './pelvicOrgans';
 import {
   J_CARTILAGE_GAP,
   J_HALF_WIDTH,
@@ -115,6 +116,7 @@ export class Anatomy {
   /** patient LPS -> sacral frame, row-major 3x3 including 1/scale */
   readonly toLocal: number[];
   readonly noise: ValueNoise;
+  readonly pelvicOrgans: PelvicOrgans;
   /** the joints' shape parameters, J_STRIDE numbers per side (flat: read in the hot loop) */
   readonly joint: Float64Array;
   /** smooth functions of v that shape the outlines (tabulated for speed; columns in regions.ts) */
@@ -155,6 +157,7 @@ export class Anatomy {
       this.joint[o + J_ILIUM] = j.iliumThickness;
     });
     this.noise = new ValueNoise(new Rng(body.textureSeed));
+    this.pelvicOrgans = new PelvicOrgans(this.noise, this.sinTilt, this.cosTilt);
     this.heights = new AxisTable(-320, 320, 0.25, V_COLUMNS, (v, column) => this.heightFunction(v, column));
     this.lateral = new AxisTable(0, 400, 0.25, 2, (a, column) =>
       // Vertebral bodies bulge forwards in the midline; the median sacral crest bulges back.

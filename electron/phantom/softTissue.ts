@@ -14,8 +14,9 @@ const LIGAMENT = Tissue.ligament;
 
 /**
  * Soft tissues at the point `anat` is classifying, outside the bones: pelvic fat with bowel
- * loops and the iliac vessels in front, psoas and iliacus, the gluteal muscles lateral to the
- * ilium with fat planes between them, paraspinal muscles behind. Reads the point's fields
+ * loops, the rectum and bladder (pelvicOrgans.ts) and the iliac vessels in front, psoas and
+ * iliacus, the gluteal muscles lateral to the ilium with fat planes between them, paraspinal
+ * muscles behind. Reads the point's fields
  * (`beyondIlium`: distance beyond the ilium's outer surface, -1 medial to it; `iliumInner`: its
  * medial surface), sets the result fields of `anat` like Anatomy.classify and returns the tissue
  * code.
@@ -63,6 +64,8 @@ export function classifySoft(anat: Anatomy): number {
       return t;
     }
   }
+  const organ = anat.pelvicOrgans.classify(anat);
+  if (organ >= 0) return organ;
   if (w < wA + 5 && a < inner - 8 && v > -93 && inPelvicCavity(anat, wA, inner)) {
     // Pelvic cavity inside the iliacus: fat, with bowel loops further forward (tubes along a
     // level line of the noise, ~1.5-2.5 cm across: a wall, fluid in the lumen, sometimes gas).
