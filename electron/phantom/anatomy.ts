@@ -478,15 +478,18 @@ export class Anatomy {
   }
 
   /**
-   * Subcutaneous fat thickness here: it varies around the body over a hand's breadth and, less
-   * regularly, over a few centimetres (two noises), from SUBCUTANEOUS_MIN to SUBCUTANEOUS_MAX
-   * times the patient's mean.
+   * Subcutaneous fat thickness here: it varies around the body over a hand's breadth and, less,
+   * over a few centimetres (two noises), from SUBCUTANEOUS_MIN to SUBCUTANEOUS_MAX times the
+   * patient's mean. (Where a slice grazes the skin, the few-centimetre part shows magnified: as
+   * strong as the broad one, it drew a jagged outline there.)
    */
   private subcutaneousThickness(): number {
     const broad = this.noise.at(this.u / 80 + 3.1, this.v / 80, this.w / 80 + 9.7);
-    const local = this.noise.at(this.u / 24 + 6.7, this.v / 24 + 2.3, this.w / 24);
-    const spread = (SUBCUTANEOUS_MAX - SUBCUTANEOUS_MIN) / 2;
-    return ((SUBCUTANEOUS_MIN + spread * (broad + local)) * this.body.subcutaneousFat) / this.scale;
+    const local = this.noise.at(this.u / 35 + 6.7, this.v / 35 + 2.3, this.w / 35);
+    const spread = SUBCUTANEOUS_MAX - SUBCUTANEOUS_MIN;
+    return (
+      ((SUBCUTANEOUS_MIN + spread * (0.75 * broad + 0.25 * local)) * this.body.subcutaneousFat) / this.scale
+    );
   }
 
   /**
