@@ -17,7 +17,7 @@ import { renderSeries, type RenderChannel, type RenderOutput } from './render';
 import { CASE_KINDS, siteByName, SITES, type CaseKind, type Site } from './sites';
 import { fatNullTi, signalTable, Tissue } from './tissues';
 
-export const GENERATOR_VERSION = '2.1.0';
+export const GENERATOR_VERSION = '2.2.0';
 export const TRUTH_SCHEMA = 'sij-phantom-truth/1';
 
 export type ErrorCase = 'missing_stir' | 'axial_only';
