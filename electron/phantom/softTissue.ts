@@ -115,7 +115,26 @@ export function classifySoft(anat: Anatomy): number {
     anat.fraction = smoothstep(0.3, 0.6, anat.noise.at(a / 6 + 11, v / 3, w / 3.5));
     return (anat.tissue = LIGAMENT);
   }
-  return muscle(anat, ALONG_LONG_AXIS);
+  const t = muscle(anat, ALONG_LONG_AXIS);
+  if (w > wP + 3 && v > -80) {
+    const fat = paraspinalFat(anat, a, v, w - wP);
+    if (fat > anat.fraction) anat.fraction = fat;
+  }
+  return t;
+}
+
+/**
+ * Behind the sacrum and the lumbar spine (`back`: mm behind the sacrum's posterior surface): the
+ * septum in the midline between the two multifidi, and on each side the fat plane, wandering
+ * with a slow noise, between the multifidus and the erector spinae lateral to it. Both fade out
+ * over the lower sacrum, where the muscles thin to tendon.
+ */
+function paraspinalFat(anat: Anatomy, a: number, v: number, back: number): number {
+  const n = anat.noise.at(v / 40 + 1.7, back / 40, 6.1);
+  // The erector spinae's medial border converges downwards with the muscle mass.
+  const plane = 30 + 10 * (n - 0.5) + 0.1 * back + 0.1 * v;
+  const fat = Math.max(0.6 * planeFat(a, 0.4), planeFat(a - plane, 0.6));
+  return fat * smoothstep(-80, -55, v);
 }
 
 /** Fibre directions (cos, sin of the angle from the long axis, outwards) by muscle. */
