@@ -130,9 +130,12 @@ export function classifySoft(anat: Anatomy): number {
  * over the lower sacrum, where the muscles thin to tendon.
  */
 function paraspinalFat(anat: Anatomy, a: number, v: number, back: number): number {
-  const n = anat.noise.at(v / 40 + 1.7, back / 40, 6.1);
   // The erector spinae's medial border converges downwards with the muscle mass.
-  const plane = 30 + 10 * (n - 0.5) + 0.1 * back + 0.1 * v;
+  const nominal = 30 + 0.1 * back + 0.1 * v;
+  // The noise (wandering +-5 mm) is looked up only where a plane can be.
+  if (a > 1 && (a < nominal - 6.1 || a > nominal + 6.1)) return 0;
+  const n = anat.noise.at(v / 40 + 1.7, back / 40, 6.1);
+  const plane = nominal + 10 * (n - 0.5);
   const fat = Math.max(0.6 * planeFat(a, 0.4), planeFat(a - plane, 0.6));
   return fat * smoothstep(-80, -55, v);
 }
