@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { createHash } from 'node:crypto';
+import { GENERATOR_VERSION } from '../../../electron/phantom';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 export const screenshotDir = path.join(repoRoot, 'test-output', 'screenshots');
@@ -36,14 +37,34 @@ export function ensureRendererBuilt(): void {
   if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-/** A phantom exam made by the generator (deterministic per seed), reused between runs. */
+/** Whether `dir` holds the exam this generator version writes for these arguments. */
+function phantomIsCurrent(dir: string, seed: number, extra: string[]): boolean {
+  const stamp = `${dir}.fixture.json`;
+  if (!existsSync(path.join(dir, 'truth.json')) || !existsSync(stamp)) return false;
+  const want = JSON.stringify({ generatorVersion: GENERATOR_VERSION, seed, extra });
+  return readFileSync(stamp, 'utf8') === want;
+}
+
+/** A phantom exam made by the generator (deterministic per seed and version), reused between runs
+ * and made again when the generator version or the arguments change. Test files run in parallel and
+ * share exams, so a new exam is written aside and moved into place whole. */
 export function ensurePhantom(dir: string, seed: number, extra: string[] = []): string {
-  if (existsSync(path.join(dir, 'truth.json'))) return dir;
-  const r = spawnSync('node', ['bin/sij.mjs', 'phantom', '--out', dir, '--seed', String(seed), ...extra], {
+  if (phantomIsCurrent(dir, seed, extra)) return dir;
+  const aside = `${dir}.tmp-${process.pid}`;
+  rmSync(aside, { recursive: true, force: true });
+  const r = spawnSync('node', ['bin/sij.mjs', 'phantom', '--out', aside, '--seed', String(seed), ...extra], {
     cwd: repoRoot,
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`phantom generation failed:\n${r.stderr}`);
+  if (phantomIsCurrent(dir, seed, extra)) {
+    rmSync(aside, { recursive: true, force: true });
+    return dir;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(aside, dir);
+  // Beside the exam, not in it: the exam folder is imported as it is.
+  writeFileSync(`${dir}.fixture.json`, JSON.stringify({ generatorVersion: GENERATOR_VERSION, seed, extra }));
   return dir;
 }
 
