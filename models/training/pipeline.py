@@ -99,6 +99,7 @@ def train_and_save(run: Run, tag: str, cfg, volumes, labels, splits, minutes: fl
             log=run.log,
             lesion_maps=maps,
             lesion_map_weight=a.lesion_map_weight,
+            detector_epochs=a.detector_epochs,
         )
         checkpoint.save(ck, model, cfg, {"bestEpoch": details["bestEpoch"]})
         write_json(info, details)
@@ -160,6 +161,12 @@ def main(argv=None) -> int:
         default=1.0,
         help="weight of the lesion-map loss when the dataset has lesion masks (0: labels only)",
     )
+    p.add_argument(
+        "--detector-epochs",
+        type=int,
+        default=0,
+        help="first train the encoder's early layers as a lesion detector for this many epochs, then freeze them (needs lesion masks)",
+    )
     p.add_argument("--patience", type=int, default=8, help="early stopping: epochs without a better validation AUC")
     p.add_argument("--unet-train-exams", type=int, default=120, help="cap on exams loaded for U-Net training")
     p.add_argument("--bootstrap", type=int, default=2000)
@@ -199,7 +206,7 @@ def main(argv=None) -> int:
     write_json(run.path("splits.json"), splits)
     labels = {e.id: e.label_vector() for e in ds.exams}
     run.log({"stage": "splits", **{k: len(v) for k, v in splits.items() if k in ("train", "validation", "unseen")}})
-    maps = load_lesion_maps(ds, splits["train"]) if a.lesion_map_weight > 0 else None
+    maps = load_lesion_maps(ds, splits["train"]) if a.lesion_map_weight > 0 or a.detector_epochs > 0 else None
     run.log({"stage": "lesionMaps", "used": maps is not None, "weight": a.lesion_map_weight if maps is not None else 0})
 
     if a.only_ablation:
@@ -285,6 +292,11 @@ def main(argv=None) -> int:
                     " Auxiliary training target of the classifier's encoder: the phantom's lesion masks per encoder cell ("
                     + ", ".join(name for name, _, _, _ in MAPS)
                     + f"; weight {a.lesion_map_weight}); the exported networks read the images only."
+                    + (
+                        f" The encoder's early layers were first trained as a lesion detector for {a.detector_epochs} epochs, then frozen."
+                        if a.detector_epochs > 0
+                        else ""
+                    )
                     if maps is not None
                     else ""
                 )

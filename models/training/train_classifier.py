@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from .augment import augment_pair
 from .classifier import DualEncoderClassifier
 from .config import ModelConfig
+from .detector_pretraining import keep_frozen_layers_in_eval, pretrain_detector
 from .lesion_maps import LesionMapHead, cell_targets, lesion_map_loss
 from .metrics import auc
 
@@ -65,9 +66,12 @@ def train_classifier(
     log: Callable[[Dict], None] = print,
     lesion_maps: Optional[Dict[str, np.ndarray]] = None,
     lesion_map_weight: float = 0.0,
+    detector_epochs: int = 0,
 ) -> Tuple[DualEncoderClassifier, Dict]:
     """`lesion_maps` (exam id -> [M,D,H,W] uint8) with a positive `lesion_map_weight` add the
-    lesion-map loss; the returned classifier is the same network either way."""
+    lesion-map loss; with `detector_epochs` > 0 the early layers are first trained as a lesion
+    detector and then frozen (detector_pretraining.py). The returned classifier is the same network
+    either way."""
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     model = DualEncoderClassifier(cfg)
@@ -82,13 +86,19 @@ def train_classifier(
     steps_per_epoch = len(train_ids) // batch
     if steps_per_epoch == 0:
         raise ValueError(f"{len(train_ids)} training exams: fewer than one batch of {batch}")
-    params = list(model.parameters()) + (list(map_head.parameters()) if use_maps else [])
+    detector = []
+    if detector_epochs > 0:
+        if lesion_maps is None:
+            raise ValueError("detector pre-training needs lesion masks (t1Mask and stirMask) for every training exam")
+        detector = pretrain_detector(model, volumes, lesion_maps, train_ids, detector_epochs, batch, lr, g, augmentation, log, tag)
+    params = [p for p in model.parameters() if p.requires_grad] + (list(map_head.parameters()) if use_maps else [])
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=1e-3)
     best = {"auc": -1.0, "epoch": -1, "state": None}
     t0 = time.time()
     history = []
     for epoch in range(epochs):
         model.train()
+        keep_frozen_layers_in_eval(model)
         order = torch.randperm(len(train_ids), generator=g).tolist()
         losses, map_losses = [], []
         for s in range(steps_per_epoch):  # drop_last: BatchNorm1d cannot train on a batch of one
@@ -143,6 +153,8 @@ def train_classifier(
             "augmentation": augmentation,
             "epochs": epochs,
             "lesionMapWeight": lesion_map_weight if use_maps else 0.0,
+            "detectorEpochs": detector_epochs,
         },
+        "detectorHistory": detector,
     }
     return model, info

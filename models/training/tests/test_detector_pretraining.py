@@ -1,0 +1,70 @@
+"""Detector pre-training: the early layers change while they are trained as a lesion detector, then
+stay exactly as they were (weights and BatchNorm statistics) while the rest of the classifier trains."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from models.training import train_classifier as tc
+from models.training.classifier import DualEncoderClassifier
+from models.training.config import TINY
+from models.training.detector_pretraining import early_layers
+
+GRID = (8, 32, 32)
+CFG = dataclasses.replace(TINY, name="testgrid", grid_size=GRID, unet_grid_size=GRID)
+
+
+def exams(n=8, seed=0):
+    rng = np.random.default_rng(seed)
+    volumes, labels, maps = {}, {}, {}
+    for i in range(n):
+        t1, stir = rng.standard_normal(GRID).astype(np.float32), rng.standard_normal(GRID).astype(np.float32)
+        m = np.zeros((2, *GRID), np.uint8)
+        if i % 2:
+            stir[2:5, 8:14, 8:14] += 4
+            m[0, 2:5, 8:14, 8:14] = 1
+            t1[4:6, 20:26, 20:26] -= 3
+            m[1, 4:6, 20:26, 20:26] = 1
+        volumes[f"e{i}"] = (t1, stir)
+        labels[f"e{i}"] = np.array([i % 2, i % 2, i % 2], np.float32)
+        maps[f"e{i}"] = m
+    return volumes, labels, maps
+
+
+def snapshot(module):
+    return {k: v.clone() for k, v in module.state_dict().items()}
+
+
+def test_early_layers_train_then_stay_frozen(monkeypatch):
+    volumes, labels, maps = exams()
+    ids = sorted(volumes)
+    after_pretraining = {}
+    real = tc.pretrain_detector
+
+    def recording(model, *args, **kwargs):
+        history = real(model, *args, **kwargs)
+        after_pretraining.update(snapshot(early_layers(model)))
+        return history
+
+    monkeypatch.setattr(tc, "pretrain_detector", recording)
+    torch.manual_seed(0)
+    initial = snapshot(early_layers(DualEncoderClassifier(CFG)))  # the same seed as train_classifier's
+    model, info = tc.train_classifier(
+        CFG, volumes, labels, ids, ids, minutes=5, epochs=2, batch=4, lr=1e-3, lesion_maps=maps, lesion_map_weight=1.0, detector_epochs=2, log=lambda _: None
+    )
+    final = snapshot(early_layers(model))
+    assert any(not torch.equal(initial[k], after_pretraining[k]) for k in initial)  # the detector trained
+    for k in final:  # then nothing moved: weights and BatchNorm running statistics
+        assert torch.equal(final[k], after_pretraining[k]), k
+    assert not any(p.requires_grad for p in early_layers(model).parameters())
+    assert any(p.requires_grad for p in model.encoder.stages[1].parameters())
+    assert info["recipe"]["detectorEpochs"] == 2 and len(info["detectorHistory"]) == 2
+
+
+def test_detector_needs_masks():
+    volumes, labels, _ = exams()
+    ids = sorted(volumes)
+    with pytest.raises(ValueError, match="lesion masks"):
+        tc.train_classifier(CFG, volumes, labels, ids, ids, minutes=1, epochs=1, batch=4, detector_epochs=1, log=lambda _: None)
