@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from .augment import augment_pair
+from .batches import exam_batch, map_batch, shuffled_batches
 from .classifier import DualEncoderClassifier
 from .lesion_maps import LesionMapHead, cell_targets, lesion_map_loss
 
@@ -44,14 +45,10 @@ def pretrain_detector(
     history = []
     for epoch in range(epochs):
         early.train()
-        order = torch.randperm(len(train_ids), generator=g).tolist()
         losses = []
-        for s in range(len(train_ids) // batch):
-            chunk = [train_ids[j] for j in order[s * batch : (s + 1) * batch]]
-            t1 = torch.from_numpy(np.stack([volumes[k][0] for k in chunk])).unsqueeze(1)
-            stir = torch.from_numpy(np.stack([volumes[k][1] for k in chunk])).unsqueeze(1)
-            m = torch.from_numpy(np.stack([maps[k] for k in chunk]))
-            t1, stir, m = augment_pair(t1, stir, g, augmentation, m)
+        for chunk in shuffled_batches(train_ids, batch, g):
+            t1, stir = exam_batch(volumes, chunk)
+            t1, stir, m = augment_pair(t1, stir, g, augmentation, map_batch(maps, chunk))
             f = early(torch.cat([t1, stir], dim=0))
             logits = head(f[: len(chunk)], f[len(chunk) :])
             loss = lesion_map_loss(logits, cell_targets(m, f.shape[2:]))

@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 
 from .augment import augment_pair
+from .batches import exam_batch, map_batch, shuffled_batches
 from .classifier import DualEncoderClassifier
 from .config import ModelConfig
 from .detector_pretraining import keep_frozen_layers_in_eval, pretrain_detector
@@ -41,9 +42,7 @@ def predict(model: DualEncoderClassifier, volumes: Volumes, ids: List[str], batc
     model.eval()
     out = []
     for i in range(0, len(ids), batch):
-        chunk = ids[i : i + batch]
-        t1 = torch.from_numpy(np.stack([volumes[k][0] for k in chunk])).unsqueeze(1)
-        stir = torch.from_numpy(np.stack([volumes[k][1] for k in chunk])).unsqueeze(1)
+        t1, stir = exam_batch(volumes, ids[i : i + batch])
         out.append(torch.sigmoid(model(t1, stir)).numpy())
     return np.concatenate(out)
 
@@ -99,13 +98,10 @@ def train_classifier(
     for epoch in range(epochs):
         model.train()
         keep_frozen_layers_in_eval(model)
-        order = torch.randperm(len(train_ids), generator=g).tolist()
         losses, map_losses = [], []
-        for s in range(steps_per_epoch):  # drop_last: BatchNorm1d cannot train on a batch of one
-            chunk = [train_ids[j] for j in order[s * batch : (s + 1) * batch]]
-            t1 = torch.from_numpy(np.stack([volumes[k][0] for k in chunk])).unsqueeze(1)
-            stir = torch.from_numpy(np.stack([volumes[k][1] for k in chunk])).unsqueeze(1)
-            maps = torch.from_numpy(np.stack([lesion_maps[k] for k in chunk])) if use_maps else None
+        for s, chunk in enumerate(shuffled_batches(train_ids, batch, g)):
+            t1, stir = exam_batch(volumes, chunk)
+            maps = map_batch(lesion_maps, chunk) if use_maps else None
             t1, stir, maps = augment_pair(t1, stir, g, augmentation, maps)
             progress = max((epoch * steps_per_epoch + s) / (epochs * steps_per_epoch), (time.time() - t0) / (minutes * 60))
             for group in opt.param_groups:

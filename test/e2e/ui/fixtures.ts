@@ -37,12 +37,16 @@ export function ensureRendererBuilt(): void {
   if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
+/** What made a cached exam; kept beside the exam, not in it (the exam folder is imported as it is). */
+const fixtureStampFile = (dir: string): string => `${dir}.fixture.json`;
+const fixtureStamp = (seed: number, extra: string[]): string =>
+  JSON.stringify({ generatorVersion: GENERATOR_VERSION, seed, extra });
+
 /** Whether `dir` holds the exam this generator version writes for these arguments. */
 function phantomIsCurrent(dir: string, seed: number, extra: string[]): boolean {
-  const stamp = `${dir}.fixture.json`;
+  const stamp = fixtureStampFile(dir);
   if (!existsSync(path.join(dir, 'truth.json')) || !existsSync(stamp)) return false;
-  const want = JSON.stringify({ generatorVersion: GENERATOR_VERSION, seed, extra });
-  return readFileSync(stamp, 'utf8') === want;
+  return readFileSync(stamp, 'utf8') === fixtureStamp(seed, extra);
 }
 
 /** A phantom exam made by the generator (deterministic per seed and version), reused between runs
@@ -63,8 +67,7 @@ export function ensurePhantom(dir: string, seed: number, extra: string[] = []): 
   }
   rmSync(dir, { recursive: true, force: true });
   renameSync(aside, dir);
-  // Beside the exam, not in it: the exam folder is imported as it is.
-  writeFileSync(`${dir}.fixture.json`, JSON.stringify({ generatorVersion: GENERATOR_VERSION, seed, extra }));
+  writeFileSync(fixtureStampFile(dir), fixtureStamp(seed, extra));
   return dir;
 }
 
