@@ -1,5 +1,7 @@
 """Training augmentation in the spirit of the paper (bias field, noise, gamma, small in-plane
-rotation, elastic deformation, left-right flip), on batches [B,1,D,H,W] of paired T1/STIR.
+rotation, elastic deformation, left-right flip), plus translation, on batches [B,1,D,H,W] of paired
+T1/STIR. Translation keeps the network from learning where lesions usually lie in the grid instead of
+what they look like (docs/MODEL.md, fifth attempt).
 
 Geometric transforms are shared by the two sequences of an exam (they are one anatomy);
 intensity transforms are drawn per sequence (each has its own coil and noise)."""
@@ -42,8 +44,10 @@ def noise(x: torch.Tensor, g: torch.Generator, max_sigma: float = 0.15) -> torch
     return _rezscore(x + sigma * torch.randn(x.shape, generator=g))
 
 
-def sampling_grid(shape, g: torch.Generator, max_degrees: float, elastic: float) -> torch.Tensor:
-    """One grid per exam: in-plane rotation about the slice axis plus a smooth displacement."""
+def sampling_grid(shape, g: torch.Generator, max_degrees: float, elastic: float, max_shift: float = 0.0) -> torch.Tensor:
+    """One grid per exam: in-plane rotation about the slice axis, a translation by a whole number of
+    voxels (up to `max_shift` of the extent along each axis, so no slice is blurred into the next)
+    and a smooth displacement."""
     b, _, d, h, w = shape
     angle = (torch.rand(b, generator=g) * 2 - 1) * math.radians(max_degrees)
     cos, sin = torch.cos(angle), torch.sin(angle)
@@ -52,6 +56,10 @@ def sampling_grid(shape, g: torch.Generator, max_degrees: float, elastic: float)
     theta[:, 0, 0], theta[:, 0, 1] = cos, -sin
     theta[:, 1, 0], theta[:, 1, 1] = sin, cos
     theta[:, 2, 2] = 1
+    if max_shift > 0:
+        for row, n in enumerate((w, h, d)):
+            voxels = torch.round((torch.rand(b, generator=g) * 2 - 1) * max_shift * n)
+            theta[:, row, 3] = 2 * voxels / n  # normalised coordinates span n voxels over a width of 2
     grid = F.affine_grid(theta, [b, 1, d, h, w], align_corners=False)
     if elastic > 0:
         coarse = torch.randn(b, 3, 3, 5, 5, generator=g) * elastic
@@ -61,9 +69,16 @@ def sampling_grid(shape, g: torch.Generator, max_degrees: float, elastic: float)
     return grid
 
 
-# name -> (max in-plane rotation in degrees, elastic strength, probability of each intensity transform).
-# "flip" keeps only the left-right flip: small data sets learn the lesions sooner without the rest.
-AUGMENTATIONS = {"paper": (10.0, 0.02, 0.5), "light": (5.0, 0.0, 0.25), "flip": (0.0, 0.0, 0.0)}
+# name -> (max in-plane rotation in degrees, elastic strength, probability of each intensity transform,
+# max translation as a fraction of the extent per axis). "flip" keeps only the left-right flip: small
+# data sets learn the lesions sooner without the rest; "shift" adds the translation to it.
+AUGMENTATIONS = {
+    "paper": (10.0, 0.02, 0.5, 0.0),
+    "light": (5.0, 0.0, 0.25, 0.0),
+    "flip": (0.0, 0.0, 0.0, 0.0),
+    "shift": (0.0, 0.0, 0.0, 0.1),
+    "paper_shift": (10.0, 0.02, 0.5, 0.1),
+}
 
 
 def augment_pair(t1: torch.Tensor, stir: torch.Tensor, g: torch.Generator, mode: str = "paper", maps=None):
@@ -71,12 +86,13 @@ def augment_pair(t1: torch.Tensor, stir: torch.Tensor, g: torch.Generator, mode:
     transforms of their exam (nearest neighbour, so they stay binary) and no intensity transform."""
     if mode not in AUGMENTATIONS:
         raise ValueError(f"unknown augmentation {mode!r} (expected one of {sorted(AUGMENTATIONS)})")
-    max_degrees, elastic, p = AUGMENTATIONS[mode]
+    max_degrees, elastic, p, max_shift = AUGMENTATIONS[mode]
     b = t1.shape[0]
     both = torch.cat([t1, stir], dim=1)
     maps = None if maps is None else maps.float()
-    if max_degrees > 0 or elastic > 0:
-        grid = sampling_grid(t1.shape, g, max_degrees=max_degrees, elastic=elastic)
+    if max_degrees > 0 or elastic > 0 or max_shift > 0:
+        grid = sampling_grid(t1.shape, g, max_degrees=max_degrees, elastic=elastic, max_shift=max_shift)
+        # Border padding: what a shift brings in is the edge tissue continued, not a black band.
         both = F.grid_sample(both, grid, mode="bilinear", padding_mode="border", align_corners=False)
         if maps is not None:
             maps = F.grid_sample(maps, grid, mode="nearest", padding_mode="zeros", align_corners=False)

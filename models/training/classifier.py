@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from .config import HeadConfig, ModelConfig
+from .lesion_maps import own_sequence_maps
 from .resnet3d import ResNet3dEncoder
 
 FUSIONS = ("side_by_side", "sequence_pool")
@@ -66,6 +67,12 @@ class DualEncoderClassifier(nn.Module):
         """Both sequences through the shared encoder in one batch: [B,C,d,h,w] each."""
         f = self.encoder(torch.cat([t1, stir], dim=0))
         return f[: t1.shape[0]], f[t1.shape[0] :]
+
+    def features_and_evidence(self, t1: torch.Tensor, stir: torch.Tensor):
+        """(f_t1, f_stir, evidence logits [B, maps, d, h, w] each map from its own sequence, or None)."""
+        f, e = self.encoder.features_and_evidence(torch.cat([t1, stir], dim=0))
+        b = t1.shape[0]
+        return f[:b], f[b:], None if e is None else own_sequence_maps(e[:b], e[b:])
 
     def logits_from_features(self, f_t1: torch.Tensor, f_stir: torch.Tensor) -> torch.Tensor:
         v_t1 = pool(f_t1, self.cfg.head.pool)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Dict, List, Tuple
 
 Triple = Tuple[int, int, int]
@@ -22,6 +22,12 @@ class EncoderConfig:
     stem_padding: Triple = (1, 3, 3)
     # Max-pool after the stem (kernel 3, stride given). None = no pool (as the paper's code).
     stem_pool_stride: Triple | None = (1, 2, 2)
+    # Lesion-evidence maps at the end of the encoder: a 1x1x1 convolution from the last stage to one
+    # channel per lesion map (lesion_maps.MAPS) and a sigmoid, trained on the lesion masks where a
+    # dataset has them. "none": the last stage is the output; "append": the maps are added to its
+    # channels; "only": the maps are the output, so the head sees nothing but pooled lesion evidence
+    # (max: the most lesion-like cell, mean: how much of the volume is affected).
+    evidence: str = "none"
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,10 @@ SMALL = ModelConfig(
     unet=UNetConfig(convs_per_level=1),
 )
 
+# The shipped size whose encoder ends in lesion-evidence maps only (EncoderConfig.evidence): the head
+# reads the pooled evidence, so it cannot fit the training exams by anything else (docs/MODEL.md).
+SMALL_EVIDENCE = replace(SMALL, name="small-evidence", encoder=replace(SMALL.encoder, evidence="only"))
+
 # A tiny variant for tests and the committed random-weight fixture: same topology, fewer channels.
 TINY = ModelConfig(
     name="tiny",
@@ -120,7 +130,7 @@ REFERENCE = ModelConfig(
     unet=UNetConfig(patch=(1, 1, 1), widths=(32, 64, 128, 256), pool=((1, 2, 2), (2, 2, 2), (1, 2, 2))),
 )
 
-PRESETS: Dict[str, ModelConfig] = {c.name: c for c in (SMALL, TINY, REFERENCE)}
+PRESETS: Dict[str, ModelConfig] = {c.name: c for c in (SMALL, SMALL_EVIDENCE, TINY, REFERENCE)}
 
 
 def feature_grid(cfg: ModelConfig) -> List[int]:

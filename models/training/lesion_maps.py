@@ -49,8 +49,16 @@ def cell_targets(maps: torch.Tensor, feature_shape: Sequence[int]) -> torch.Tens
     return F.max_pool3d(maps.float(), kernel_size=(D // d, H // h, W // w))
 
 
+def own_sequence_maps(logits_t1: torch.Tensor, logits_stir: torch.Tensor) -> torch.Tensor:
+    """Per-sequence logits [B, len(MAPS), d, h, w] x 2 -> [B, len(MAPS), d, h, w], each map taken
+    from its own sequence (BME from STIR, structural lesions from T1)."""
+    by_sequence = (logits_t1, logits_stir)
+    return torch.stack([by_sequence[seq][:, m] for m, (_, _, _, seq) in enumerate(MAPS)], dim=1)
+
+
 class LesionMapHead(torch.nn.Module):
-    """One 1x1x1 convolution per map on the encoder features of the map's sequence (training only)."""
+    """One 1x1x1 convolution per map on the encoder features of the map's sequence (training only;
+    an encoder with evidence maps has this convolution built in)."""
 
     def __init__(self, channels: int):
         super().__init__()
@@ -58,8 +66,7 @@ class LesionMapHead(torch.nn.Module):
 
     def forward(self, f_t1: torch.Tensor, f_stir: torch.Tensor) -> torch.Tensor:
         """-> [B, len(MAPS), d, h, w] logits, each map read from its own sequence's features."""
-        by_sequence = (self.conv(f_t1), self.conv(f_stir))
-        return torch.stack([by_sequence[seq][:, m] for m, (_, _, _, seq) in enumerate(MAPS)], dim=1)
+        return own_sequence_maps(self.conv(f_t1), self.conv(f_stir))
 
 
 def lesion_map_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

@@ -1,13 +1,18 @@
-"""3D ResNet encoder (basic or bottleneck blocks) returning the last stage's feature map."""
+"""3D ResNet encoder (basic or bottleneck blocks) returning the last stage's feature map, optionally
+with (or replaced by) lesion-evidence maps (config.EncoderConfig.evidence)."""
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 from torch import nn
 
 from .config import EncoderConfig
+from .lesion_maps import MAPS
+
+EVIDENCE = ("none", "append", "only")
+EVIDENCE_MAPS = len(MAPS)  # one per lesion map: bone marrow edema, structural lesions
 
 
 class BasicBlock(nn.Module):
@@ -83,7 +88,11 @@ class ResNet3dEncoder(nn.Module):
                 c_in = width * block.expansion
             stages.append(nn.Sequential(*blocks))
         self.stages = nn.Sequential(*stages)
-        self.out_channels = c_in
+        if cfg.evidence not in EVIDENCE:
+            raise ValueError(f"encoder config: unknown evidence {cfg.evidence!r} (expected one of {EVIDENCE})")
+        self.evidence_mode = cfg.evidence
+        self.evidence = None if cfg.evidence == "none" else nn.Conv3d(c_in, EVIDENCE_MAPS, kernel_size=1)
+        self.out_channels = {"none": c_in, "append": c_in + EVIDENCE_MAPS, "only": EVIDENCE_MAPS}[cfg.evidence]
         for m in self.modules():
             if isinstance(m, nn.Conv3d):
                 nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
@@ -94,6 +103,17 @@ class ResNet3dEncoder(nn.Module):
                 nn.init.zeros_(m.bn2.weight)
             elif isinstance(m, Bottleneck):
                 nn.init.zeros_(m.bn3.weight)
+        if self.evidence is not None:  # a read-out, not a ReLU layer: PyTorch's default (fan-in) scale
+            self.evidence.reset_parameters()
+
+    def features_and_evidence(self, x: torch.Tensor) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+        """-> (output features, evidence logits [B, EVIDENCE_MAPS, d, h, w] or None)."""
+        f = self.stages(self.stem(x))
+        if self.evidence is None:
+            return f, None
+        logits = self.evidence(f)
+        p = torch.sigmoid(logits)
+        return (p if self.evidence_mode == "only" else torch.cat([f, p], dim=1)), logits
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.stages(self.stem(x))
+        return self.features_and_evidence(x)[0]

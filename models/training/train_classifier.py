@@ -75,7 +75,8 @@ def train_classifier(
     g = torch.Generator().manual_seed(seed)
     model = DualEncoderClassifier(cfg)
     use_maps = lesion_maps is not None and lesion_map_weight > 0
-    map_head = LesionMapHead(model.encoder.out_channels) if use_maps else None
+    # An encoder with evidence maps is its own map head; otherwise a training-only one reads its features.
+    map_head = LesionMapHead(model.encoder.out_channels) if use_maps and model.encoder.evidence is None else None
     y_train = np.stack([labels[i] for i in train_ids])
     y_val = np.stack([labels[i] for i in val_ids])
     pos = y_train.sum(0)
@@ -90,7 +91,7 @@ def train_classifier(
         if lesion_maps is None:
             raise ValueError("detector pre-training needs lesion masks (t1Mask and stirMask) for every training exam")
         detector = pretrain_detector(model, volumes, lesion_maps, train_ids, detector_epochs, batch, lr, g, augmentation, log, tag)
-    params = [p for p in model.parameters() if p.requires_grad] + (list(map_head.parameters()) if use_maps else [])
+    params = [p for p in model.parameters() if p.requires_grad] + (list(map_head.parameters()) if map_head else [])
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=1e-3)
     best = {"auc": -1.0, "epoch": -1, "state": None}
     t0 = time.time()
@@ -107,10 +108,11 @@ def train_classifier(
             for group in opt.param_groups:
                 group["lr"] = one_cycle(progress, lr)
             yb = torch.from_numpy(np.stack([labels[k] for k in chunk]))
-            f_t1, f_stir = model.features(t1, stir)
+            f_t1, f_stir, evidence = model.features_and_evidence(t1, stir)
             loss = smoothed_bce(model.logits_from_features(f_t1, f_stir), yb, pos_weight, smoothing)
             if use_maps:
-                map_loss = lesion_map_loss(map_head(f_t1, f_stir), cell_targets(maps, f_t1.shape[2:]))
+                map_logits = evidence if map_head is None else map_head(f_t1, f_stir)
+                map_loss = lesion_map_loss(map_logits, cell_targets(maps, f_t1.shape[2:]))
                 map_losses.append(map_loss.item())
                 loss = loss + lesion_map_weight * map_loss
             opt.zero_grad()

@@ -69,3 +69,37 @@ def test_unknown_mode_is_refused():
     t1, stir = pair()
     with pytest.raises(ValueError, match="unknown augmentation 'strong'"):
         augment_pair(t1, stir, torch.Generator(), "strong")
+
+
+def whole_voxel_shift(out: torch.Tensor, src: torch.Tensor, max_shift: float):
+    """The (dz, dy, dx, mirrored) for which out[z,y,x] == src[z+dz, y+dy, x+dx] (after an optional
+    left-right mirror) wherever the source index is inside the volume, or None."""
+    d, h, w = src.shape
+    limits = [int(round(max_shift * n)) for n in (d, h, w)]
+    for mirrored in (False, True):
+        o = out.flip(-1) if mirrored else out
+        for dz in range(-limits[0], limits[0] + 1):
+            for dy in range(-limits[1], limits[1] + 1):
+                for dx in range(-limits[2], limits[2] + 1):
+                    a = o[max(0, -dz) : d - max(0, dz), max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)]
+                    b = src[max(0, dz) : d - max(0, -dz), max(0, dy) : h - max(0, -dy), max(0, dx) : w - max(0, -dx)]
+                    if torch.allclose(a, b, atol=1e-5):
+                        return dz, dy, dx, mirrored
+    return None
+
+
+def test_shift_mode_translates_by_whole_voxels_and_the_maps_go_along():
+    """Every exam is moved by whole voxels (no interpolation blur), at most a tenth of each extent,
+    the STIR and lesion maps by the same amount; the shifts differ between exams."""
+    g = torch.Generator().manual_seed(7)
+    t1 = torch.randn(12, 1, 10, 20, 30, generator=g)
+    maps = (t1 > 1.0).to(torch.uint8).repeat(1, 2, 1, 1, 1)
+    a1, a2, m = augment_pair(t1, t1 * 2 + 1, g, "shift", maps)
+    shifts = []
+    for i in range(t1.shape[0]):
+        s = whole_voxel_shift(a1[i, 0], t1[i, 0], AUGMENTATIONS["shift"][3])
+        assert s is not None, f"exam {i}: not a whole-voxel translation within the limit"
+        shifts.append(s)
+        assert torch.allclose(a2[i], a1[i] * 2 + 1, atol=1e-5)
+        assert whole_voxel_shift(m[i, 0], maps[i, 0].float(), AUGMENTATIONS["shift"][3]) == s
+    assert len({s[:3] for s in shifts}) > 3

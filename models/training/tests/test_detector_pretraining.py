@@ -1,9 +1,6 @@
 """Detector pre-training: the early layers change while they are trained as a lesion detector, then
 stay exactly as they were (weights and BatchNorm statistics) while the rest of the classifier trains."""
 
-import dataclasses
-
-import numpy as np
 import pytest
 import torch
 
@@ -11,27 +8,7 @@ from models.training import train_classifier as tc
 from models.training.classifier import DualEncoderClassifier
 from models.training.config import TINY
 from models.training.detector_pretraining import early_layers
-
-GRID = (8, 32, 32)
-CFG = dataclasses.replace(TINY, name="testgrid", grid_size=GRID, unet_grid_size=GRID)
-
-
-def exams(n=8, seed=0):
-    rng = np.random.default_rng(seed)
-    volumes, labels, maps = {}, {}, {}
-    for i in range(n):
-        t1, stir = rng.standard_normal(GRID).astype(np.float32), rng.standard_normal(GRID).astype(np.float32)
-        m = np.zeros((2, *GRID), np.uint8)
-        if i % 2:
-            stir[2:5, 8:14, 8:14] += 4
-            m[0, 2:5, 8:14, 8:14] = 1
-            t1[4:6, 20:26, 20:26] -= 3
-            m[1, 4:6, 20:26, 20:26] = 1
-        volumes[f"e{i}"] = (t1, stir)
-        labels[f"e{i}"] = np.array([i % 2, i % 2, i % 2], np.float32)
-        maps[f"e{i}"] = m
-    return volumes, labels, maps
-
+from models.training.tests.lesion_exams import CFG, exams
 
 def snapshot(module):
     return {k: v.clone() for k, v in module.state_dict().items()}

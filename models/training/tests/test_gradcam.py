@@ -1,4 +1,5 @@
-"""The in-graph (analytic) Grad-CAM must equal torch.autograd Grad-CAM, for both head fusions."""
+"""The in-graph (analytic) Grad-CAM must equal torch.autograd Grad-CAM, for both head fusions, both
+poolings and every kind of encoder output (last stage, with lesion-evidence maps, evidence only)."""
 
 import dataclasses
 
@@ -11,19 +12,21 @@ from models.training.export import randomize, synthetic_volume
 from models.training.gradcam import ClassifierWithCam, autograd_gradcam
 
 
-def small_grid(fusion, pool="max_avg"):
+def small_grid(fusion, pool="max_avg", evidence="none"):
     return dataclasses.replace(
         TINY,
         grid_size=(8, 48, 48),
         unet_grid_size=(8, 48, 48),
+        encoder=dataclasses.replace(TINY.encoder, evidence=evidence),
         head=dataclasses.replace(TINY.head, fusion=fusion, pool=pool),
     )
 
 
 @pytest.mark.parametrize("fusion", ["side_by_side", "sequence_pool"])
 @pytest.mark.parametrize("pool", ["max", "max_avg"])
-def test_analytic_cam_matches_autograd(fusion, pool):
-    cfg = small_grid(fusion, pool)
+@pytest.mark.parametrize("evidence", ["none", "append", "only"])
+def test_analytic_cam_matches_autograd(fusion, pool, evidence):
+    cfg = small_grid(fusion, pool, evidence)
     torch.manual_seed(0)
     model = DualEncoderClassifier(cfg)
     randomize(model, 3)
