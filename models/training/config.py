@@ -96,6 +96,16 @@ SMALL = ModelConfig(
 # reads the pooled evidence, so it cannot fit the training exams by anything else (docs/MODEL.md).
 SMALL_EVIDENCE = replace(SMALL, name="small-evidence", encoder=replace(SMALL.encoder, evidence="only"))
 
+# A lesion detector: the shipped stem and two residual stages at the stem's resolution (cells of
+# 3.5 x 8 x 8 mm, receptive field about 31 x 72 x 72 mm), ending in lesion-evidence maps only. Its
+# field of view is too small to learn where lesions usually are, so it has to learn what they look
+# like; the head counts what it finds, and the CAM is 4 x finer in-plane than the deep encoder's.
+SMALL_DETECTOR = replace(
+    SMALL,
+    name="small-detector",
+    encoder=replace(SMALL.encoder, layers=(1, 1), widths=(16, 32), stage_strides=((1, 1, 1), (1, 1, 1)), evidence="only"),
+)
+
 # A tiny variant for tests and the committed random-weight fixture: same topology, fewer channels.
 TINY = ModelConfig(
     name="tiny",
@@ -130,7 +140,7 @@ REFERENCE = ModelConfig(
     unet=UNetConfig(patch=(1, 1, 1), widths=(32, 64, 128, 256), pool=((1, 2, 2), (2, 2, 2), (1, 2, 2))),
 )
 
-PRESETS: Dict[str, ModelConfig] = {c.name: c for c in (SMALL, SMALL_EVIDENCE, TINY, REFERENCE)}
+PRESETS: Dict[str, ModelConfig] = {c.name: c for c in (SMALL, SMALL_EVIDENCE, SMALL_DETECTOR, TINY, REFERENCE)}
 
 
 def feature_grid(cfg: ModelConfig) -> List[int]:

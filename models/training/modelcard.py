@@ -7,6 +7,19 @@ from typing import Dict, List
 from .config import ModelConfig, feature_grid
 
 
+def _encoder_lines(cfg: ModelConfig) -> List[str]:
+    first = "3. One 3D ResNet encoder, shared by T1 and STIR, turns each sequence into a feature map; "
+    if cfg.encoder.evidence == "only":
+        return [
+            first + "its last layer is a",
+            "   lesion-evidence map per finding (bone marrow oedema, structural change), trained on the lesion",
+            "   outlines of the training exams, so the head reads nothing but where lesions appear to be; each map is",
+        ]
+    if cfg.encoder.evidence == "append":
+        return [first + "lesion-evidence maps (trained on", "   the lesion outlines) are added to its channels; each map is"]
+    return [first + "each map is"]
+
+
 def _pct(x) -> str:
     return "n/a" if x is None else f"{100 * x:.0f}%"
 
@@ -75,7 +88,7 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         f"{g['spacing'][0]} x {g['spacing'][1]} x {g['spacing'][2]} mm (slice, row, column) and z-scored.",
         "2. A small 3D U-Net per sequence removes noise and intensity inhomogeneity (it replaces the slow",
         "   N4 bias-field correction of the published method; Bressem et al., Radiology 2022).",
-        "3. One 3D ResNet encoder, shared by T1 and STIR, turns each sequence into a feature map; each map is",
+        *_encoder_lines(cfg),
         "   pooled to a vector (maximum and mean: the maximum finds a lesion, the mean measures how much is",
         "   affected) and the two vectors are placed side by side ([T1, STIR]) for the head",
         "   (BatchNorm, dropout, 512 units, ReLU, BatchNorm, dropout, one output per task). Side by side, rather",

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from models.training.classifier import DualEncoderClassifier
-from models.training.config import REFERENCE, SMALL, TINY, UNetConfig, feature_grid
+from models.training.config import PRESETS, REFERENCE, SMALL, TINY, UNetConfig, feature_grid
 from models.training.unet3d import UNet3d
 
 
@@ -22,6 +22,31 @@ def test_feature_grid_matches_the_encoder():
         f, _ = model.features(torch.zeros(1, 1, *cfg.grid_size), torch.zeros(1, 1, *cfg.grid_size))
     assert list(f.shape[2:]) == feature_grid(cfg)
     assert feature_grid(SMALL) == [10, 7, 7]
+
+
+@pytest.mark.parametrize("name", sorted(set(PRESETS) - {"reference"}))
+def test_every_shipped_size_has_the_feature_grid_it_declares(name):
+    cfg = PRESETS[name]
+    with torch.no_grad():
+        f, _ = DualEncoderClassifier(cfg).eval().features(*[torch.zeros(1, 1, *cfg.grid_size)] * 2)
+    assert list(f.shape[2:]) == feature_grid(cfg)
+
+
+def test_the_detector_sees_a_small_field_only():
+    # config.py: cells of 3.5 x 8 x 8 mm, receptive field about 31 x 72 x 72 mm (9 x 36 x 36 voxels):
+    # the input voxels that one central cell's evidence depends on, found by autograd.
+    cfg = PRESETS["small-detector"]
+    assert feature_grid(cfg) == [20, 28, 28]
+    model = DualEncoderClassifier(cfg).eval()
+    for m in model.modules():  # residual branches start at zero (identity blocks): open them
+        if isinstance(m, torch.nn.BatchNorm3d):
+            torch.nn.init.uniform_(m.weight, 0.5, 1.5)
+    x = torch.randn(1, 1, *cfg.grid_size, requires_grad=True)
+    f, _ = model.features(x, torch.zeros_like(x))
+    f[0, 0, 10, 14, 14].backward()
+    reach = (x.grad[0, 0].abs() > 0).nonzero()
+    extent = (reach.max(0).values - reach.min(0).values + 1).tolist()
+    assert extent == [9, 36, 36]
 
 
 def test_unet_starts_as_identity_and_keeps_shape():
