@@ -69,12 +69,15 @@ class LesionMapHead(torch.nn.Module):
         return own_sequence_maps(self.conv(f_t1), self.conv(f_stir))
 
 
-def lesion_map_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+def lesion_map_loss(logits: torch.Tensor, targets: torch.Tensor, max_pos_weight: float = 50.0) -> torch.Tensor:
     """BCE over cells, positives weighted by the batch's negative/positive ratio per map (lesion
-    cells are a few percent), capped so one lesion cell in a batch cannot dominate."""
+    cells are a few percent), capped at `max_pos_weight` so one lesion cell in a batch cannot
+    dominate. A weight w moves the optimum to w*q / (w*q + 1 - q) for a cell holding a lesion with
+    probability q: 1 keeps the map a calibrated probability, which pooled evidence maps need (a
+    cell where lesions are merely common would otherwise light up in every exam)."""
     pos = targets.sum(dim=(0, 2, 3, 4))
     neg = targets.numel() / targets.shape[1] - pos
-    weight = (neg / pos.clamp_min(1)).clamp(1, 50).view(1, -1, 1, 1, 1)
+    weight = (neg / pos.clamp_min(1)).clamp(1, max(1.0, max_pos_weight)).view(1, -1, 1, 1, 1)
     return F.binary_cross_entropy_with_logits(logits, targets, pos_weight=weight)
 
 

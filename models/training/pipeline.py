@@ -99,6 +99,7 @@ def train_and_save(run: Run, tag: str, cfg, volumes, labels, splits, minutes: fl
             log=run.log,
             lesion_maps=maps,
             lesion_map_weight=a.lesion_map_weight,
+            lesion_map_max_pos_weight=a.lesion_map_max_pos_weight,
             detector_epochs=a.detector_epochs,
         )
         checkpoint.save(ck, model, cfg, {"bestEpoch": details["bestEpoch"]})
@@ -160,6 +161,12 @@ def main(argv=None) -> int:
         type=float,
         default=1.0,
         help="weight of the lesion-map loss when the dataset has lesion masks (0: labels only)",
+    )
+    p.add_argument(
+        "--lesion-map-max-pos-weight",
+        type=float,
+        default=50.0,
+        help="cap on the lesion-map loss's weight of lesion cells (1: unweighted, calibrated maps)",
     )
     p.add_argument(
         "--detector-epochs",

@@ -65,6 +65,7 @@ def train_classifier(
     log: Callable[[Dict], None] = print,
     lesion_maps: Optional[Dict[str, np.ndarray]] = None,
     lesion_map_weight: float = 0.0,
+    lesion_map_max_pos_weight: float = 50.0,
     detector_epochs: int = 0,
 ) -> Tuple[DualEncoderClassifier, Dict]:
     """`lesion_maps` (exam id -> [M,D,H,W] uint8) with a positive `lesion_map_weight` add the
@@ -112,7 +113,7 @@ def train_classifier(
             loss = smoothed_bce(model.logits_from_features(f_t1, f_stir), yb, pos_weight, smoothing)
             if use_maps:
                 map_logits = evidence if map_head is None else map_head(f_t1, f_stir)
-                map_loss = lesion_map_loss(map_logits, cell_targets(maps, f_t1.shape[2:]))
+                map_loss = lesion_map_loss(map_logits, cell_targets(maps, f_t1.shape[2:]), lesion_map_max_pos_weight)
                 map_losses.append(map_loss.item())
                 loss = loss + lesion_map_weight * map_loss
             opt.zero_grad()
@@ -151,6 +152,7 @@ def train_classifier(
             "augmentation": augmentation,
             "epochs": epochs,
             "lesionMapWeight": lesion_map_weight if use_maps else 0.0,
+            "lesionMapMaxPosWeight": lesion_map_max_pos_weight,
             "detectorEpochs": detector_epochs,
         },
         "detectorHistory": detector,

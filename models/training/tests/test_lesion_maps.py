@@ -86,3 +86,15 @@ def test_loss_rewards_the_right_cells_and_weights_rare_positives():
     silent = lesion_map_loss(torch.full_like(targets, -10.0), targets)
     expected = (31 * 10.0 * 1.0) / 32  # 31x weight on log(1 + e^10) ~ 10, over 32 cells
     assert abs(silent.item() - expected) < 0.05
+
+
+def test_the_weight_cap_bounds_the_positives_and_one_means_plain_bce():
+    targets = torch.zeros(1, 2, 2, 4, 4)
+    targets[0, :, 0, 0, 0] = 1
+    silent = torch.full_like(targets, -10.0)
+    # Cap 4: the positive cell weighs 4 x ~10, over 32 cells.
+    assert abs(lesion_map_loss(silent, targets, max_pos_weight=4).item() - 4 * 10.0 / 32) < 0.01
+    # Cap 1: exactly PyTorch's unweighted BCE (calibrated maps).
+    logits = torch.randn_like(targets)
+    plain = torch.nn.functional.binary_cross_entropy_with_logits(logits, targets)
+    assert torch.allclose(lesion_map_loss(logits, targets, max_pos_weight=1), plain)
