@@ -15,9 +15,9 @@ import torch.nn.functional as F
 from .augment import augment_pair
 from .batches import exam_batch, map_batch, shuffled_batches
 from .classifier import DualEncoderClassifier
-from .config import ModelConfig
+from .config import ModelConfig, feature_grid
 from .detector_pretraining import keep_frozen_layers_in_eval, pretrain_detector
-from .lesion_maps import LesionMapHead, cell_targets, lesion_map_loss
+from .lesion_maps import LesionMapHead, cell_targets, lesion_map_loss, prior_logits
 from .metrics import auc
 
 Volumes = Dict[str, Tuple[np.ndarray, np.ndarray]]
@@ -78,6 +78,10 @@ def train_classifier(
     use_maps = lesion_maps is not None and lesion_map_weight > 0
     # An encoder with evidence maps is its own map head; otherwise a training-only one reads its features.
     map_head = LesionMapHead(model.encoder.out_channels) if use_maps and model.encoder.evidence is None else None
+    if use_maps:
+        read_out = model.encoder.evidence if map_head is None else map_head.conv
+        with torch.no_grad():
+            read_out.bias.copy_(prior_logits(lesion_maps, train_ids, feature_grid(cfg), lesion_map_max_pos_weight))
     y_train = np.stack([labels[i] for i in train_ids])
     y_val = np.stack([labels[i] for i in val_ids])
     pos = y_train.sum(0)

@@ -9,7 +9,15 @@ import pytest
 import torch
 
 from models.training.dataset import load_dataset
-from models.training.lesion_maps import MAPS, LesionMapHead, cell_targets, exam_lesion_maps, lesion_map_loss, load_lesion_maps
+from models.training.lesion_maps import (
+    MAPS,
+    LesionMapHead,
+    cell_targets,
+    exam_lesion_maps,
+    lesion_map_loss,
+    load_lesion_maps,
+    prior_logits,
+)
 from models.training.tensors import write_f32
 
 GRID = (4, 8, 8)
@@ -98,3 +106,20 @@ def test_the_weight_cap_bounds_the_positives_and_one_means_plain_bce():
     logits = torch.randn_like(targets)
     plain = torch.nn.functional.binary_cross_entropy_with_logits(logits, targets)
     assert torch.allclose(lesion_map_loss(logits, targets, max_pos_weight=1), plain)
+
+
+def test_prior_logits_start_the_read_out_at_the_loss_optimum_of_a_constant_map():
+    # 2 exams of 2 x 4 x 4 voxels on a 1 x 2 x 2 cell grid: 8 cells per map; BME in 2 cells, structural in 1.
+    maps = {"a": np.zeros((2, 2, 4, 4), np.uint8), "b": np.zeros((2, 2, 4, 4), np.uint8)}
+    maps["a"][0, 0, 0, 0] = maps["b"][0, 1, 3, 3] = 1
+    maps["b"][1, 0, 2, 2] = 1
+    q = torch.tensor([2 / 8, 1 / 8])
+    plain = prior_logits(maps, ["a", "b"], (1, 2, 2), max_pos_weight=1)
+    assert torch.allclose(plain, torch.log(q / (1 - q)))
+    # Weighted, cap 5: w = min((1 - q) / q, 5) = 3 and 5 -> log(w q / (1 - q)) = log(1) and log(5/7).
+    assert torch.allclose(prior_logits(maps, ["a", "b"], (1, 2, 2), max_pos_weight=5), torch.log(torch.tensor([1.0, 5 / 7])))
+    # And it is where a constant map's loss is lowest.
+    targets = cell_targets(torch.from_numpy(np.stack([maps["a"], maps["b"]])), (1, 2, 2))
+    at = lesion_map_loss(plain.view(1, 2, 1, 1, 1).expand_as(targets), targets, 1)
+    for shift in (-0.2, 0.2):
+        assert at < lesion_map_loss((plain + shift).view(1, 2, 1, 1, 1).expand_as(targets), targets, 1)
