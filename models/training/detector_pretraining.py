@@ -4,7 +4,10 @@ The fifth attempt (docs/MODEL.md) found that these layers learn what a lesion lo
 hundred steps when they are trained alone on the lesion maps, but not beside the deep layers' losses,
 which learn where lesions usually are much faster. So, where the dataset has lesion masks, the early
 layers can first be trained as a detector (a 1x1x1 map head on their cells), then frozen while the
-rest of the classifier trains on top. The exported network is unchanged."""
+rest of the classifier trains on top. An encoder that ends in its own lesion-evidence read-out
+(EncoderConfig.evidence) is trained and frozen whole: the sixth attempt found that its maps learn the
+lesions alone and not beside the classification loss, and that pooled, they separate the exams. The
+exported network is unchanged."""
 
 from __future__ import annotations
 
@@ -17,11 +20,16 @@ from torch import nn
 from .augment import augment_pair
 from .batches import exam_batch, map_batch, shuffled_batches
 from .classifier import DualEncoderClassifier
-from .lesion_maps import LesionMapHead, cell_targets, lesion_map_loss
+from .lesion_maps import LesionMapHead, cell_targets, lesion_map_loss, own_sequence_maps, prior_logits
 
 
 def early_layers(model: DualEncoderClassifier) -> nn.Sequential:
-    return nn.Sequential(model.encoder.stem, model.encoder.stages[0])
+    """The layers trained as the detector: the whole encoder with its evidence read-out, if it has
+    one; otherwise the stem and first stage."""
+    e = model.encoder
+    if e.evidence is not None:
+        return nn.Sequential(e.stem, e.stages, e.evidence)
+    return nn.Sequential(e.stem, e.stages[0])
 
 
 def pretrain_detector(
@@ -36,12 +44,18 @@ def pretrain_detector(
     augmentation: str,
     log: Callable[[Dict], None],
     tag: str,
+    max_pos_weight: float = 50.0,
 ) -> List[Dict]:
     """Trains the early layers on the lesion maps of their own cells, then freezes them (no
     gradient, BatchNorm statistics fixed). Returns the per-epoch map loss."""
     early = early_layers(model)
-    head = LesionMapHead(_out_channels(early))
-    opt = torch.optim.AdamW(list(early.parameters()) + list(head.parameters()), lr=lr, weight_decay=1e-3)
+    head = None
+    if model.encoder.evidence is None:
+        head = LesionMapHead(_out_channels(early))
+        with torch.no_grad():
+            head.conv.bias.copy_(prior_logits(maps, train_ids, _cells(early, volumes, train_ids[0]), max_pos_weight))
+    extra = [] if head is None else list(head.parameters())
+    opt = torch.optim.AdamW(list(early.parameters()) + extra, lr=lr, weight_decay=1e-3)
     history = []
     for epoch in range(epochs):
         early.train()
@@ -50,8 +64,9 @@ def pretrain_detector(
             t1, stir = exam_batch(volumes, chunk)
             t1, stir, m = augment_pair(t1, stir, g, augmentation, map_batch(maps, chunk))
             f = early(torch.cat([t1, stir], dim=0))
-            logits = head(f[: len(chunk)], f[len(chunk) :])
-            loss = lesion_map_loss(logits, cell_targets(m, f.shape[2:]))
+            n = len(chunk)
+            logits = own_sequence_maps(f[:n], f[n:]) if head is None else head(f[:n], f[n:])
+            loss = lesion_map_loss(logits, cell_targets(m, f.shape[2:]), max_pos_weight)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -69,6 +84,11 @@ def keep_frozen_layers_in_eval(model: DualEncoderClassifier) -> None:
     early = early_layers(model)
     if not any(p.requires_grad for p in early.parameters()):
         early.eval()
+
+
+def _cells(early: nn.Sequential, volumes: Dict[str, tuple], exam_id: str) -> List[int]:
+    with torch.no_grad():
+        return list(early.eval()(exam_batch(volumes, [exam_id])[0]).shape[2:])
 
 
 def _out_channels(early: nn.Sequential) -> int:

@@ -95,7 +95,9 @@ def train_classifier(
     if detector_epochs > 0:
         if lesion_maps is None:
             raise ValueError("detector pre-training needs lesion masks (t1Mask and stirMask) for every training exam")
-        detector = pretrain_detector(model, volumes, lesion_maps, train_ids, detector_epochs, batch, lr, g, augmentation, log, tag)
+        detector = pretrain_detector(
+            model, volumes, lesion_maps, train_ids, detector_epochs, batch, lr, g, augmentation, log, tag, lesion_map_max_pos_weight
+        )
     params = [p for p in model.parameters() if p.requires_grad] + (list(map_head.parameters()) if map_head else [])
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=1e-3)
     best = {"auc": -1.0, "epoch": -1, "state": None}

@@ -1,6 +1,8 @@
 """Detector pre-training: the early layers change while they are trained as a lesion detector, then
 stay exactly as they were (weights and BatchNorm statistics) while the rest of the classifier trains."""
 
+import dataclasses
+
 import pytest
 import torch
 
@@ -45,3 +47,30 @@ def test_detector_needs_masks():
     ids = sorted(volumes)
     with pytest.raises(ValueError, match="lesion masks"):
         tc.train_classifier(CFG, volumes, labels, ids, ids, minutes=1, epochs=1, batch=4, detector_epochs=1, log=lambda _: None)
+
+
+def test_an_encoder_with_its_own_evidence_maps_is_trained_and_frozen_whole(monkeypatch):
+    cfg = dataclasses.replace(CFG, encoder=dataclasses.replace(CFG.encoder, evidence="only"))
+    volumes, labels, maps = exams()
+    ids = sorted(volumes)
+    after_pretraining = {}
+    real = tc.pretrain_detector
+
+    def recording(model, *args, **kwargs):
+        history = real(model, *args, **kwargs)
+        after_pretraining.update(snapshot(model.encoder))
+        return history
+
+    monkeypatch.setattr(tc, "pretrain_detector", recording)
+    torch.manual_seed(0)
+    initial = DualEncoderClassifier(cfg)
+    encoder_before, head_before = snapshot(initial.encoder), snapshot(initial.head)
+    model, info = tc.train_classifier(
+        cfg, volumes, labels, ids, ids, minutes=5, epochs=2, batch=4, lr=1e-3, lesion_maps=maps, lesion_map_weight=1.0, detector_epochs=2, log=lambda _: None
+    )
+    assert early_layers(model)[-1] is model.encoder.evidence  # the read-out is part of the detector
+    assert not any(p.requires_grad for p in model.encoder.parameters())
+    assert any(not torch.equal(v, after_pretraining[k]) for k, v in encoder_before.items())  # it trained
+    assert all(torch.equal(v, after_pretraining[k]) for k, v in snapshot(model.encoder).items())  # then stayed put
+    assert any(not torch.equal(v, snapshot(model.head)[k]) for k, v in head_before.items())  # the head trained on top
+    assert len(info["detectorHistory"]) == 2
