@@ -16,7 +16,9 @@ def snapshot(module):
     return {k: v.clone() for k, v in module.state_dict().items()}
 
 
-def test_early_layers_train_then_stay_frozen(monkeypatch):
+def train_with_detector(monkeypatch, cfg):
+    """train_classifier with two detector epochs on the toy exams -> (the untrained model of the same
+    seed, the detector's state right after pre-training, the trained model, its info)."""
     volumes, labels, maps = exams()
     ids = sorted(volumes)
     after_pretraining = {}
@@ -29,10 +31,16 @@ def test_early_layers_train_then_stay_frozen(monkeypatch):
 
     monkeypatch.setattr(tc, "pretrain_detector", recording)
     torch.manual_seed(0)
-    initial = snapshot(early_layers(DualEncoderClassifier(CFG)))  # the same seed as train_classifier's
+    initial = DualEncoderClassifier(cfg)  # the same seed as train_classifier's
     model, info = tc.train_classifier(
-        CFG, volumes, labels, ids, ids, minutes=5, epochs=2, batch=4, lr=1e-3, lesion_maps=maps, lesion_map_weight=1.0, detector_epochs=2, log=lambda _: None
+        cfg, volumes, labels, ids, ids, minutes=5, epochs=2, batch=4, lr=1e-3, lesion_maps=maps, lesion_map_weight=1.0, detector_epochs=2, log=lambda _: None
     )
+    return initial, after_pretraining, model, info
+
+
+def test_early_layers_train_then_stay_frozen(monkeypatch):
+    untrained, after_pretraining, model, info = train_with_detector(monkeypatch, CFG)
+    initial = snapshot(early_layers(untrained))
     final = snapshot(early_layers(model))
     assert any(not torch.equal(initial[k], after_pretraining[k]) for k in initial)  # the detector trained
     for k in final:  # then nothing moved: weights and BatchNorm running statistics
@@ -51,26 +59,11 @@ def test_detector_needs_masks():
 
 def test_an_encoder_with_its_own_evidence_maps_is_trained_and_frozen_whole(monkeypatch):
     cfg = dataclasses.replace(CFG, encoder=dataclasses.replace(CFG.encoder, evidence="only"))
-    volumes, labels, maps = exams()
-    ids = sorted(volumes)
-    after_pretraining = {}
-    real = tc.pretrain_detector
-
-    def recording(model, *args, **kwargs):
-        history = real(model, *args, **kwargs)
-        after_pretraining.update(snapshot(model.encoder))
-        return history
-
-    monkeypatch.setattr(tc, "pretrain_detector", recording)
-    torch.manual_seed(0)
-    initial = DualEncoderClassifier(cfg)
-    encoder_before, head_before = snapshot(initial.encoder), snapshot(initial.head)
-    model, info = tc.train_classifier(
-        cfg, volumes, labels, ids, ids, minutes=5, epochs=2, batch=4, lr=1e-3, lesion_maps=maps, lesion_map_weight=1.0, detector_epochs=2, log=lambda _: None
-    )
+    untrained, after_pretraining, model, info = train_with_detector(monkeypatch, cfg)
     assert early_layers(model)[-1] is model.encoder.evidence  # the read-out is part of the detector
     assert not any(p.requires_grad for p in model.encoder.parameters())
+    encoder_before, head_before = snapshot(early_layers(untrained)), snapshot(untrained.head)
     assert any(not torch.equal(v, after_pretraining[k]) for k, v in encoder_before.items())  # it trained
-    assert all(torch.equal(v, after_pretraining[k]) for k, v in snapshot(model.encoder).items())  # then stayed put
+    assert all(torch.equal(v, after_pretraining[k]) for k, v in snapshot(early_layers(model)).items())  # then stayed put
     assert any(not torch.equal(v, snapshot(model.head)[k]) for k, v in head_before.items())  # the head trained on top
     assert len(info["detectorHistory"]) == 2
