@@ -20,7 +20,7 @@ from torch import nn
 from .augment import augment_pair
 from .batches import exam_batch, map_batch, shuffled_batches
 from .classifier import DualEncoderClassifier
-from .lesion_maps import LesionMapHead, cell_targets, lesion_map_loss, own_sequence_maps, prior_logits
+from .lesion_maps import MAX_POS_WEIGHT, LesionMapHead, cell_targets, lesion_map_loss, own_sequence_maps, prior_logits
 
 
 def early_layers(model: DualEncoderClassifier) -> nn.Sequential:
@@ -44,7 +44,7 @@ def pretrain_detector(
     augmentation: str,
     log: Callable[[Dict], None],
     tag: str,
-    max_pos_weight: float = 50.0,
+    max_pos_weight: float = MAX_POS_WEIGHT,
 ) -> List[Dict]:
     """Trains the early layers on the lesion maps of their own cells, then freezes them (no
     gradient, BatchNorm statistics fixed). Returns the per-epoch map loss."""

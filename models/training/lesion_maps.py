@@ -49,6 +49,15 @@ def cell_targets(maps: torch.Tensor, feature_shape: Sequence[int]) -> torch.Tens
     return F.max_pool3d(maps.float(), kernel_size=(D // d, H // h, W // w))
 
 
+# Default cap on the lesion-map loss's positive weight (lesion_map_loss).
+MAX_POS_WEIGHT = 50.0
+
+
+def positive_weight(neg_per_pos: torch.Tensor, max_pos_weight: float) -> torch.Tensor:
+    """The weight of a lesion cell in lesion_map_loss: negatives per positive, between 1 and the cap."""
+    return neg_per_pos.clamp(1, max(1.0, max_pos_weight))
+
+
 def prior_logits(maps: Dict[str, np.ndarray], ids: Sequence[str], feature_shape: Sequence[int], max_pos_weight: float) -> torch.Tensor:
     """[len(MAPS)] starting biases for a map read-out: the log-odds of a lesion cell in the training
     exams, shifted by the loss's positive weight (lesion_map_loss). Lesion cells are ~0.1%: a zero
@@ -61,7 +70,7 @@ def prior_logits(maps: Dict[str, np.ndarray], ids: Sequence[str], feature_shape:
         pos += t.sum(dim=(1, 2, 3)).double()
         cells += t[0].numel()
     q = (pos / cells).clamp(1e-6, 0.5)
-    w = ((1 - q) / q).clamp(1, max(1.0, max_pos_weight))
+    w = positive_weight((1 - q) / q, max_pos_weight)
     return torch.log(w * q / (1 - q)).float()
 
 
@@ -85,7 +94,7 @@ class LesionMapHead(torch.nn.Module):
         return own_sequence_maps(self.conv(f_t1), self.conv(f_stir))
 
 
-def lesion_map_loss(logits: torch.Tensor, targets: torch.Tensor, max_pos_weight: float = 50.0) -> torch.Tensor:
+def lesion_map_loss(logits: torch.Tensor, targets: torch.Tensor, max_pos_weight: float = MAX_POS_WEIGHT) -> torch.Tensor:
     """BCE over cells, positives weighted by the batch's negative/positive ratio per map (lesion
     cells are a few percent), capped at `max_pos_weight` so one lesion cell in a batch cannot
     dominate. A weight w moves the optimum to w*q / (w*q + 1 - q) for a cell holding a lesion with
@@ -93,7 +102,7 @@ def lesion_map_loss(logits: torch.Tensor, targets: torch.Tensor, max_pos_weight:
     cell where lesions are merely common would otherwise light up in every exam)."""
     pos = targets.sum(dim=(0, 2, 3, 4))
     neg = targets.numel() / targets.shape[1] - pos
-    weight = (neg / pos.clamp_min(1)).clamp(1, max(1.0, max_pos_weight)).view(1, -1, 1, 1, 1)
+    weight = positive_weight(neg / pos.clamp_min(1), max_pos_weight).view(1, -1, 1, 1, 1)
     return F.binary_cross_entropy_with_logits(logits, targets, pos_weight=weight)
 
 

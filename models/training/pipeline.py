@@ -31,7 +31,7 @@ from .evaluate import (
     score,
 )
 from .jsonfmt import write_json
-from .lesion_maps import MAPS, load_lesion_maps
+from .lesion_maps import MAPS, MAX_POS_WEIGHT, load_lesion_maps
 from .splits import make_splits
 from .tensors import read_f32, write_f32
 from .train_classifier import predict, train_classifier
@@ -165,7 +165,7 @@ def main(argv=None) -> int:
     p.add_argument(
         "--lesion-map-max-pos-weight",
         type=float,
-        default=50.0,
+        default=MAX_POS_WEIGHT,
         help="cap on the lesion-map loss's weight of lesion cells (1: unweighted, calibrated maps)",
     )
     p.add_argument(

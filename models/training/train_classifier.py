@@ -17,7 +17,7 @@ from .batches import exam_batch, map_batch, shuffled_batches
 from .classifier import DualEncoderClassifier
 from .config import ModelConfig, feature_grid
 from .detector_pretraining import keep_frozen_layers_in_eval, pretrain_detector
-from .lesion_maps import LesionMapHead, cell_targets, lesion_map_loss, prior_logits
+from .lesion_maps import MAX_POS_WEIGHT, LesionMapHead, cell_targets, lesion_map_loss, prior_logits
 from .metrics import auc
 
 Volumes = Dict[str, Tuple[np.ndarray, np.ndarray]]
@@ -65,7 +65,7 @@ def train_classifier(
     log: Callable[[Dict], None] = print,
     lesion_maps: Optional[Dict[str, np.ndarray]] = None,
     lesion_map_weight: float = 0.0,
-    lesion_map_max_pos_weight: float = 50.0,
+    lesion_map_max_pos_weight: float = MAX_POS_WEIGHT,
     detector_epochs: int = 0,
 ) -> Tuple[DualEncoderClassifier, Dict]:
     """`lesion_maps` (exam id -> [M,D,H,W] uint8) with a positive `lesion_map_weight` add the
