@@ -18,6 +18,14 @@ export const taskResultSchema = z.object({
   threshold: z.number().min(0).max(1),
   positive: z.boolean(),
   operatingPoint: operatingPointSchema,
+  /** How often this task's heat-map maximum lay on a true lesion in the model's test set; absent: not checked. */
+  heatmapOnLesion: z
+    .object({
+      sequence: z.enum(camSequences),
+      hits: z.number().int().nonnegative(),
+      exams: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type TaskResult = z.infer<typeof taskResultSchema>;
 

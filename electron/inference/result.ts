@@ -1,5 +1,6 @@
 import type { Volume } from '../imaging';
 import type { SequenceKey, TaskKey } from './manifest';
+import type { HeatmapOnLesion } from './heatmap-evidence';
 import type { ProviderName } from './providers';
 
 export interface TaskOutcome {
@@ -8,6 +9,8 @@ export interface TaskOutcome {
   threshold: number;
   positive: boolean;
   operatingPoint: { sensitivity?: number; specificity?: number; set?: string };
+  /** the model's own pointing game for this task; absent where the model was not checked */
+  heatmapOnLesion?: HeatmapOnLesion;
 }
 
 export interface StackRef {

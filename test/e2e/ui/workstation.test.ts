@@ -310,6 +310,10 @@ describe('reading workstation in Chromium over the loopback host', () => {
     expect(change.changed / change.total).toBeGreaterThan(0.01);
     // Changed pixels are coloured (heatmap); grey pixels elsewhere are untouched.
     expect(change.changedGrey / change.changed).toBeLessThan(0.05);
+    // The random-weight fixture's manifest has no pointing game: the reader is told the map was not checked.
+    expect(await page.getByTestId('heatmap-note').textContent()).toBe(
+      'This heat map was not checked against true lesions for this model.',
+    );
     await shot('reading-overlay');
     // Raising the lower threshold makes more of the map transparent.
     await page.getByTestId('overlay-threshold').fill('0.9');

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { heatmapOnLesion, loadModelFolder, type ModelManifest } from '../../../electron/inference';
+import { heatmapNote } from '../../../renderer/src/scores/format';
+
+const FIXTURE = path.resolve('test/fixtures/models/random-small');
+
+function withMetrics(metrics: Record<string, unknown> | undefined): ModelManifest {
+  return { ...loadModelFolder(FIXTURE).manifest, metrics };
+}
+
+function task(heatmap?: { sequence: 't1' | 'stir'; hits: number; exams: number }) {
+  return {
+    key: 'structural' as const,
+    label: 'Structural changes',
+    probability: 0.7,
+    threshold: 0.4,
+    positive: true,
+    operatingPoint: {},
+    ...(heatmap ? { heatmapOnLesion: heatmap } : {}),
+  };
+}
+
+describe("a task's heat map against true lesions (the model's pointing game)", () => {
+  it("reads the manifest's pointing game per task", () => {
+    const manifest = withMetrics({
+      pointingGame: {
+        asas_bme: { sequence: 'stir', positiveExamsWithMask: 43, hits: 34, hitRate: 0.79 },
+        structural: { sequence: 't1', positiveExamsWithMask: 32, hits: 4, hitRate: 0.125 },
+      },
+    });
+    expect(heatmapOnLesion(manifest, 'asas_bme')).toEqual({ sequence: 'stir', hits: 34, exams: 43 });
+    expect(heatmapOnLesion(manifest, 'structural')).toEqual({ sequence: 't1', hits: 4, exams: 32 });
+    expect(heatmapOnLesion(manifest, 'active_inflammation')).toBeUndefined();
+  });
+
+  it('counts a missing or malformed block as not checked, without refusing the model', () => {
+    expect(heatmapOnLesion(withMetrics(undefined), 'asas_bme')).toBeUndefined();
+    expect(heatmapOnLesion(withMetrics({ pointingGame: 'yes' }), 'asas_bme')).toBeUndefined();
+    const bad = { sequence: 'pd', positiveExamsWithMask: 10, hits: 3 };
+    expect(heatmapOnLesion(withMetrics({ pointingGame: { asas_bme: bad } }), 'asas_bme')).toBeUndefined();
+    const impossible = { sequence: 'stir', positiveExamsWithMask: 10, hits: 11 };
+    expect(
+      heatmapOnLesion(withMetrics({ pointingGame: { asas_bme: impossible } }), 'asas_bme'),
+    ).toBeUndefined();
+  });
+
+  it('the shipped model carries the figures its report measured', () => {
+    const dir = path.resolve('models/sij-demo-synthetic');
+    const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    const game = raw.metrics.pointingGame.structural;
+    expect(heatmapOnLesion(loadModelFolder(dir).manifest, 'structural')).toEqual({
+      sequence: game.sequence,
+      hits: game.hits,
+      exams: game.positiveExamsWithMask,
+    });
+  });
+
+  it('tells the reader plainly when a map rarely points at the lesion', () => {
+    expect(heatmapNote(task({ sequence: 't1', hits: 4, exams: 32 }))).toBe(
+      'Map maximum on a lesion in only 4 of 32 positive test exams (T1): this map does not show where the finding is.',
+    );
+    expect(heatmapNote(task({ sequence: 'stir', hits: 34, exams: 43 }))).toBe(
+      'Map maximum on a lesion in 34 of 43 positive test exams (STIR).',
+    );
+    // Exactly half is not "rarely".
+    expect(heatmapNote(task({ sequence: 'stir', hits: 5, exams: 10 }))).toBe(
+      'Map maximum on a lesion in 5 of 10 positive test exams (STIR).',
+    );
+    expect(heatmapNote(task())).toBe('This heat map was not checked against true lesions for this model.');
+  });
+});
