@@ -4,6 +4,7 @@ import { applyInferenceMigration, SqliteResultCache } from './cache';
 import type { CamPayload, FromWorker, ToWorker, WorkerSessionOptions } from './engine-protocol';
 import { loadModelFolder } from './model-store';
 import { warmUp } from './networks';
+import { withHeatmapEvidence } from './heatmap-evidence';
 import { CachedResultExists, readExam } from './pipeline';
 import type { ModelOutput } from './result';
 import { openModel, type OpenModel } from './sessions';
@@ -73,7 +74,7 @@ async function read(msg: Extract<ToWorker, { type: 'read' }>): Promise<void> {
   } catch (err) {
     const hit = err instanceof CachedResultExists ? cache?.get(err.key) : undefined;
     if (!hit) throw err;
-    send(id, hit, true);
+    send(id, { ...hit, result: withHeatmapEvidence(hit.result, open.model.manifest) }, true);
   }
 }
 

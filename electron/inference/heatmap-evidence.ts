@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SEQUENCE_KEYS, type ModelManifest, type SequenceKey, type TaskKey } from './manifest';
+import { SEQUENCE_KEYS, TASK_KEYS, type ModelManifest, type SequenceKey, type TaskKey } from './manifest';
+import type { ModelResult } from './result';
 
 /** How often a task's Grad-CAM maximum lay on a true lesion in the model's own test (the pointing game). */
 export interface HeatmapOnLesion {
@@ -25,4 +26,16 @@ export function heatmapOnLesion(manifest: ModelManifest, task: TaskKey): Heatmap
   const parsed = pointingGameSchema.safeParse((games as Record<string, unknown>)[task]);
   if (!parsed.success || parsed.data.hits > parsed.data.positiveExamsWithMask) return undefined;
   return { sequence: parsed.data.sequence, hits: parsed.data.hits, exams: parsed.data.positiveExamsWithMask };
+}
+
+/**
+ * A result cached before results carried `heatmapOnLesion`, completed from the manifest of the model it
+ * was computed with (the cache key includes that model's hash).
+ */
+export function withHeatmapEvidence(result: ModelResult, manifest: ModelManifest): ModelResult {
+  const tasks = { ...result.tasks };
+  for (const key of TASK_KEYS)
+    if (tasks[key].heatmapOnLesion === undefined)
+      tasks[key] = { ...tasks[key], heatmapOnLesion: heatmapOnLesion(manifest, key) };
+  return { ...result, tasks };
 }

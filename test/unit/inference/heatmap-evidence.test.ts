@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { heatmapOnLesion, loadModelFolder, type ModelManifest } from '../../../electron/inference';
+import {
+  heatmapOnLesion,
+  loadModelFolder,
+  withHeatmapEvidence,
+  type ModelManifest,
+  type ModelResult,
+} from '../../../electron/inference';
 import { heatmapNote } from '../../../renderer/src/scores/format';
 
 const FIXTURE = path.resolve('test/fixtures/models/random-small');
@@ -69,5 +75,26 @@ describe("a task's heat map against true lesions (the model's pointing game)", (
       'Map maximum on a lesion in 5 of 10 positive test exams (STIR).',
     );
     expect(heatmapNote(task())).toBe('This heat map was not checked against true lesions for this model.');
+  });
+
+  it('completes a result cached before results carried the figure, from its own model, keeping what it has', () => {
+    const manifest = withMetrics({
+      pointingGame: { structural: { sequence: 't1', positiveExamsWithMask: 32, hits: 4 } },
+    });
+    const outcome = { label: 'x', probability: 0.5, threshold: 0.5, positive: true, operatingPoint: {} };
+    const own = { sequence: 'stir' as const, hits: 9, exams: 10 };
+    const cached = {
+      schema: 'sij-model-result/1',
+      tasks: {
+        active_inflammation: outcome,
+        asas_bme: { ...outcome, heatmapOnLesion: own },
+        structural: outcome,
+      },
+    } as unknown as ModelResult;
+    const done = withHeatmapEvidence(cached, manifest);
+    expect(done.tasks.structural.heatmapOnLesion).toEqual({ sequence: 't1', hits: 4, exams: 32 });
+    expect(done.tasks.asas_bme.heatmapOnLesion).toEqual(own);
+    expect(done.tasks.active_inflammation.heatmapOnLesion).toBeUndefined();
+    expect(cached.tasks.structural.heatmapOnLesion).toBeUndefined(); // the cached object is not changed
   });
 });
