@@ -50,6 +50,8 @@ export {
   inferenceResultSchema,
   taskResultSchema,
   camSchema,
+  heatmapNote,
+  type HeatmapOnLesion,
   type TaskKey,
   type TaskResult,
   type InferenceResult,

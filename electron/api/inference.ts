@@ -11,6 +11,26 @@ const operatingPointSchema = z.object({
   set: z.string().optional(),
 });
 
+/** How often a task's heat-map maximum lay on a true lesion in the model's test set; absent: not checked. */
+const heatmapOnLesionSchema = z.object({
+  sequence: z.enum(camSequences),
+  hits: z.number().int().nonnegative(),
+  exams: z.number().int().positive(),
+});
+export type HeatmapOnLesion = z.infer<typeof heatmapOnLesionSchema>;
+
+/**
+ * What the model's own test says about a task's heat map, for the reading panel and report captions.
+ * Below half, the reader is told plainly that the map does not locate the finding.
+ */
+export function heatmapNote(h: HeatmapOnLesion | undefined): string {
+  if (!h) return 'This heat map was not checked against true lesions for this model.';
+  const where = `${h.hits} of ${h.exams} positive test exams (${h.sequence.toUpperCase()})`;
+  if (h.hits / h.exams < 0.5)
+    return `Map maximum on a lesion in only ${where}: this map does not show where the finding is.`;
+  return `Map maximum on a lesion in ${where}.`;
+}
+
 export const taskResultSchema = z.object({
   key: z.enum(taskKeys),
   label: z.string(),
@@ -18,14 +38,7 @@ export const taskResultSchema = z.object({
   threshold: z.number().min(0).max(1),
   positive: z.boolean(),
   operatingPoint: operatingPointSchema,
-  /** How often this task's heat-map maximum lay on a true lesion in the model's test set; absent: not checked. */
-  heatmapOnLesion: z
-    .object({
-      sequence: z.enum(camSequences),
-      hits: z.number().int().nonnegative(),
-      exams: z.number().int().positive(),
-    })
-    .optional(),
+  heatmapOnLesion: heatmapOnLesionSchema.optional(),
 });
 export type TaskResult = z.infer<typeof taskResultSchema>;
 

@@ -1,5 +1,6 @@
 import { loadStackVolume, type DicomStack, type DicomStudy } from '../dicom';
 import type { Volume } from '../imaging';
+import { heatmapNote, type HeatmapOnLesion } from '../api';
 import type { SourceInstance } from './export/sr';
 import { fingerprintFiles } from './imageHash';
 import { renderKeyImage } from './report/keyImage';
@@ -68,6 +69,13 @@ export interface CamVolume {
   task: string;
   sequence: 't1' | 'stir';
   volume: Volume;
+  /** the model's own pointing game for the task (undefined: not checked) */
+  heatmapOnLesion?: HeatmapOnLesion;
+}
+
+/** A key image's caption with its heat map: what is drawn, and how far the map can be trusted to point. */
+export function camCaption(label: string, slice: number, cam: CamVolume): string {
+  return `${label}, image ${slice + 1}, Grad-CAM ${cam.task.replace('_', ' ')} (inferno scale 0 to max, transparent below 20%). ${heatmapNote(cam.heatmapOnLesion)}`;
 }
 
 /**
@@ -92,7 +100,7 @@ export async function keyImages(
     const cam = cams.find((c) => c.sequence === p.sequence && c.task === p.task);
     if (cam)
       out.push({
-        caption: `${p.label}, image ${slice + 1}, Grad-CAM ${p.task.replace('_', ' ')} (inferno scale 0 to max, transparent below 20%)`,
+        caption: camCaption(p.label, slice, cam),
         png: renderKeyImage({ volume, slice, cam: cam.volume }),
       });
   }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ApiError, taskKeys, type InferenceResult } from '../api';
 import {
   CancelledError,
@@ -6,6 +7,7 @@ import {
   modelRoots,
   type ModelResult,
 } from '../inference';
+import { STORE_FILE } from '../store';
 import type { DicomCatalog } from './dicom-catalog';
 import type { InferenceEngine, InferenceOutput, ModelStatus } from './ports';
 
@@ -34,6 +36,9 @@ export class ModelRunner implements InferenceEngine {
       roots: options.roots ?? modelRoots(options.dataDir),
       model: options.model,
       log: options.log,
+      // Results and CAMs go to the store, keyed by the input stacks and the model hash: a study read again
+      // is answered from it, and `sij report` finds the CAMs for its key images.
+      cacheFile: options.dataDir ? path.join(options.dataDir, STORE_FILE) : undefined,
     });
   }
 

@@ -121,7 +121,13 @@ function cachedCams(db: Database.Database | null, studyUid: string): CamVolume[]
     )
     .get(studyUid) as { cache_key: string } | undefined;
   const output = row && new SqliteResultCache(db).get(row.cache_key);
-  return output ? output.cams.map((c) => ({ task: c.task, sequence: c.sequence, volume: c.volume })) : [];
+  if (!output) return [];
+  return output.cams.map((c) => ({
+    task: c.task,
+    sequence: c.sequence,
+    volume: c.volume,
+    heatmapOnLesion: output.result.tasks[c.task].heatmapOnLesion,
+  }));
 }
 
 export const command: CliCommand = {

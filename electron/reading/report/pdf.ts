@@ -154,23 +154,21 @@ export function renderReportPdf(c: ReportContent, meta: { softwareVersion: strin
     const imgH = imgW;
     ensure(imgH + 60);
     heading('Key images');
-    let col = 0;
-    for (const im of c.images) {
-      if (col === 0) ensure(imgH + 24);
-      const x = MARGIN + col * (imgW + 12);
+    // A row is as tall as its longer caption (a heat map's caption says how far the map can be trusted).
+    for (let i = 0; i < c.images.length; i += 2) {
+      const row = c.images.slice(i, i + 2);
+      doc.font('body').fontSize(7.5);
+      const captionH = Math.max(...row.map((im) => doc.heightOfString(im.caption, { width: imgW })));
+      ensure(imgH + captionH + 8);
       const y = doc.y;
-      doc.image(im.png, x, y, { fit: [imgW, imgH], align: 'center', valign: 'center' });
-      doc.rect(x, y, imgW, imgH).lineWidth(0.5).strokeColor('#333').stroke();
-      doc
-        .font('body')
-        .fontSize(7.5)
-        .fillColor('#333')
-        .text(im.caption, x, y + imgH + 2, { width: imgW });
-      if (col === 1) doc.y = y + imgH + 18;
-      else doc.y = y;
-      col = 1 - col;
+      row.forEach((im, col) => {
+        const x = MARGIN + col * (imgW + 12);
+        doc.image(im.png, x, y, { fit: [imgW, imgH], align: 'center', valign: 'center' });
+        doc.rect(x, y, imgW, imgH).lineWidth(0.5).strokeColor('#333').stroke();
+        doc.fillColor('#333').text(im.caption, x, y + imgH + 2, { width: imgW });
+      });
+      doc.y = y + imgH + 2 + captionH + 6;
     }
-    if (col === 1) doc.y += imgH + 18;
     doc.fillColor('black');
   }
 

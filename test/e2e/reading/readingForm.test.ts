@@ -357,6 +357,9 @@ describe('structured reading in Chromium over the loopback host', () => {
     expect(text).toContain(`Electronically signed by ${READER.name}`);
     expect(text).toMatch(new RegExp(`SPARCC SIJ inflammation ${sparcc} / 72`));
     expect(text).toContain('random-small 0.1.0');
+    // The model ran in the app, which stores results and CAMs in the data folder's store: the report finds
+    // them and shows Grad-CAM key images. Under each, the fixture's manifest has no pointing game: not vouched for.
+    expect(text).toContain('This heat map was not checked against true lesions for this model.');
     const tree = await run('dsrdump', ['+Pl', sr]);
     expect(tree).toContain(`<has properties TEXT:(,,"Override reason text")="${OVERRIDE_TEXT}">`);
     expect(tree).toContain('<has properties CODE:(,,"Override reason")=(mimic,99SIJR,"Mimic")>');

@@ -8,24 +8,13 @@ import {
   type ModelManifest,
   type ModelResult,
 } from '../../../electron/inference';
-import { heatmapNote } from '../../../renderer/src/scores/format';
+import { heatmapNote } from '../../../electron/api';
+import { camCaption, type CamVolume } from '../../../electron/reading';
 
 const FIXTURE = path.resolve('test/fixtures/models/random-small');
 
 function withMetrics(metrics: Record<string, unknown> | undefined): ModelManifest {
   return { ...loadModelFolder(FIXTURE).manifest, metrics };
-}
-
-function task(heatmap?: { sequence: 't1' | 'stir'; hits: number; exams: number }) {
-  return {
-    key: 'structural' as const,
-    label: 'Structural changes',
-    probability: 0.7,
-    threshold: 0.4,
-    positive: true,
-    operatingPoint: {},
-    ...(heatmap ? { heatmapOnLesion: heatmap } : {}),
-  };
 }
 
 describe("a task's heat map against true lesions (the model's pointing game)", () => {
@@ -64,17 +53,34 @@ describe("a task's heat map against true lesions (the model's pointing game)", (
   });
 
   it('tells the reader plainly when a map rarely points at the lesion', () => {
-    expect(heatmapNote(task({ sequence: 't1', hits: 4, exams: 32 }))).toBe(
+    expect(heatmapNote({ sequence: 't1', hits: 4, exams: 32 })).toBe(
       'Map maximum on a lesion in only 4 of 32 positive test exams (T1): this map does not show where the finding is.',
     );
-    expect(heatmapNote(task({ sequence: 'stir', hits: 34, exams: 43 }))).toBe(
+    expect(heatmapNote({ sequence: 'stir', hits: 34, exams: 43 })).toBe(
       'Map maximum on a lesion in 34 of 43 positive test exams (STIR).',
     );
     // Exactly half is not "rarely".
-    expect(heatmapNote(task({ sequence: 'stir', hits: 5, exams: 10 }))).toBe(
+    expect(heatmapNote({ sequence: 'stir', hits: 5, exams: 10 })).toBe(
       'Map maximum on a lesion in 5 of 10 positive test exams (STIR).',
     );
-    expect(heatmapNote(task())).toBe('This heat map was not checked against true lesions for this model.');
+    expect(heatmapNote(undefined)).toBe('This heat map was not checked against true lesions for this model.');
+  });
+
+  it("says the same under a report's key image", () => {
+    const cam: CamVolume = {
+      task: 'structural',
+      sequence: 't1',
+      volume: {
+        dims: [1, 1, 1],
+        spacing: [1, 1, 1],
+        affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+        data: new Float32Array(1),
+      },
+    };
+    expect(camCaption('T1', 4, { ...cam, heatmapOnLesion: { sequence: 't1', hits: 4, exams: 32 } })).toBe(
+      'T1, image 5, Grad-CAM structural (inferno scale 0 to max, transparent below 20%). ' +
+        'Map maximum on a lesion in only 4 of 32 positive test exams (T1): this map does not show where the finding is.',
+    );
   });
 
   it('completes a result cached before results carried the figure, from its own model, keeping what it has', () => {
