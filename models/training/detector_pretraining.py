@@ -49,11 +49,10 @@ def pretrain_detector(
     """Trains the early layers on the lesion maps of their own cells, then freezes them (no
     gradient, BatchNorm statistics fixed). Returns the per-epoch map loss."""
     early = early_layers(model)
-    head = None
-    if model.encoder.evidence is None:
-        head = LesionMapHead(_out_channels(early))
-        with torch.no_grad():
-            head.conv.bias.copy_(prior_logits(maps, train_ids, _cells(early, volumes, train_ids[0]), max_pos_weight))
+    head = None if model.encoder.evidence is not None else LesionMapHead(_out_channels(early))
+    read_out = model.encoder.evidence if head is None else head.conv
+    with torch.no_grad():  # whichever read-out it trains starts at the lesion-cell log-odds
+        read_out.bias.copy_(prior_logits(maps, train_ids, _cells(early, volumes, train_ids[0]), max_pos_weight))
     extra = [] if head is None else list(head.parameters())
     opt = torch.optim.AdamW(list(early.parameters()) + extra, lr=lr, weight_decay=1e-3)
     history = []

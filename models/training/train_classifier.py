@@ -78,7 +78,8 @@ def train_classifier(
     use_maps = lesion_maps is not None and lesion_map_weight > 0
     # An encoder with evidence maps is its own map head; otherwise a training-only one reads its features.
     map_head = LesionMapHead(model.encoder.out_channels) if use_maps and model.encoder.evidence is None else None
-    if use_maps:
+    # An evidence read-out trained by the detector pre-training gets its start there.
+    if use_maps and not (detector_epochs > 0 and map_head is None):
         read_out = model.encoder.evidence if map_head is None else map_head.conv
         with torch.no_grad():
             read_out.bias.copy_(prior_logits(lesion_maps, train_ids, feature_grid(cfg), lesion_map_max_pos_weight))

@@ -8,8 +8,9 @@ import torch
 
 from models.training import train_classifier as tc
 from models.training.classifier import DualEncoderClassifier
-from models.training.config import TINY
-from models.training.detector_pretraining import early_layers
+from models.training.config import TINY, feature_grid
+from models.training.detector_pretraining import early_layers, pretrain_detector
+from models.training.lesion_maps import prior_logits
 from models.training.tests.lesion_exams import CFG, exams
 
 def snapshot(module):
@@ -67,3 +68,13 @@ def test_an_encoder_with_its_own_evidence_maps_is_trained_and_frozen_whole(monke
     assert all(torch.equal(v, after_pretraining[k]) for k, v in snapshot(early_layers(model)).items())  # then stayed put
     assert any(not torch.equal(v, snapshot(model.head)[k]) for k, v in head_before.items())  # the head trained on top
     assert len(info["detectorHistory"]) == 2
+
+
+def test_the_detector_starts_its_own_evidence_read_out_at_the_prior_even_without_the_map_loss():
+    # With no training epochs the read-out keeps its start: the training exams' lesion-cell log-odds.
+    cfg = dataclasses.replace(CFG, encoder=dataclasses.replace(CFG.encoder, evidence="only"))
+    volumes, _, maps = exams()
+    ids = sorted(volumes)
+    model = DualEncoderClassifier(cfg)
+    pretrain_detector(model, volumes, maps, ids, 0, 4, 1e-3, torch.Generator().manual_seed(0), "flip", lambda _: None, "t", 1)
+    assert torch.allclose(model.encoder.evidence.bias, prior_logits(maps, ids, feature_grid(cfg), 1))
