@@ -9,6 +9,7 @@ import {
   type EngineOutput,
   type WorkerSessionOptions,
 } from '../../inference';
+import { openStore, STORE_FILE } from '../../store';
 import { parseCommandArgs, UsageError, type CliCommand } from '../command';
 
 function sessionOptions(values: {
@@ -139,11 +140,28 @@ async function batch(
   return failed === exams.length ? 1 : 0;
 }
 
+/**
+ * The workstation database in `dir`, created and migrated as the app would (the engine's worker only
+ * adds the results tables): results read here are then the app's cached results, and `sij report`
+ * finds their Grad-CAM key images.
+ */
+function workstationStore(dir: string): string {
+  const file = path.join(path.resolve(dir), STORE_FILE);
+  try {
+    openStore(file).close();
+  } catch (err) {
+    throw new UsageError(
+      `--data-dir ${dir}: cannot open the workstation database ${file}: ${(err as Error).message}`,
+    );
+  }
+  return file;
+}
+
 export const command: CliCommand = {
   name: 'read',
   summary: 'run the model on an exam: per-task probability, decision, warnings, Grad-CAM',
   usage:
-    'sij read <exam path...> [--model <dir|id>] [--json] [--cam <dir>] [--provider cpu|cuda|dml|coreml[,...]] [--threads n] [--low-memory]\n       sij read --batch <folder> --out results.csv [--model ...] [--provider ...] [--threads n]',
+    'sij read <exam path...> [--model <dir|id>] [--json] [--cam <dir>] [--provider cpu|cuda|dml|coreml[,...]] [--threads n] [--low-memory] [--data-dir DIR]\n       sij read --batch <folder> --out results.csv [--model ...] [--provider ...] [--threads n] [--data-dir DIR]',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       model: { type: 'string' },
@@ -154,8 +172,13 @@ export const command: CliCommand = {
       'low-memory': { type: 'boolean', default: false },
       batch: { type: 'string' },
       out: { type: 'string' },
+      'data-dir': { type: 'string' },
     });
-    const engine = new InferenceEngine({ model: values.model, session: sessionOptions(values) });
+    const engine = new InferenceEngine({
+      model: values.model,
+      session: sessionOptions(values),
+      cacheFile: values['data-dir'] ? workstationStore(values['data-dir']) : undefined,
+    });
     try {
       if (values.batch) {
         if (!values.out) throw new UsageError('--batch needs --out <results.csv>');

@@ -1,7 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -92,9 +93,62 @@ describe('sij read (CLI)', () => {
     expect(r.stderr).toMatch(/\[1\/2\] a-ok: inference/);
   }, 180_000);
 
+  it('--data-dir keeps the result in that workstation store: the second read is the cached one', async () => {
+    const dataDir = path.join(root, 'workstation');
+    const exam = path.join(root, 'batch', 'a-ok');
+    const args = [exam, '--model', MODEL, '--provider', 'cpu', '--data-dir', dataDir];
+    const probabilities = (stdout: string) =>
+      stdout.match(/^(active_inflammation|asas_bme|structural) .*$/gm);
+    const first = await sij(...args);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).not.toContain('(cached result)');
+    const second = await sij(...args);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/^provider {2}cpu \(cached result\)$/m);
+    expect(probabilities(second.stdout)).toHaveLength(3);
+    expect(probabilities(second.stdout)).toEqual(probabilities(first.stdout));
+
+    const db = new Database(path.join(dataDir, 'sij.db'), { readonly: true });
+    try {
+      // Created as the app creates it: every store migration recorded, not only the results tables.
+      const applied = (
+        db.prepare('SELECT name FROM schema_migrations ORDER BY name').all() as { name: string }[]
+      ).map((r) => r.name);
+      expect(applied).toEqual(
+        readdirSync('electron/store/migrations')
+          .filter((f) => f.endsWith('.sql'))
+          .sort(),
+      );
+      const results = db
+        .prepare('SELECT cache_key, study_instance_uid, cam_count FROM inference_results')
+        .all() as {
+        cache_key: string;
+        study_instance_uid: string;
+        cam_count: number;
+      }[];
+      expect(results).toHaveLength(1);
+      expect(results[0].study_instance_uid).toMatch(/^[0-9.]+$/);
+      const cams = db
+        .prepare('SELECT COUNT(*) AS n FROM inference_cams WHERE cache_key = ?')
+        .get(results[0].cache_key) as {
+        n: number;
+      };
+      expect(results[0].cam_count).toBe(6); // 3 tasks x (T1, STIR)
+      expect(cams.n).toBe(results[0].cam_count);
+    } finally {
+      db.close();
+    }
+  }, 180_000);
+
   it('refuses bad options with a usage error', async () => {
     const r = await sij(path.join(root, 'batch', 'a-ok'), '--provider', 'tpu');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown execution provider 'tpu'");
+    const file = path.resolve(MODEL, 'manifest.json'); // a file, not a folder
+    const notAFolder = await sij(path.join(root, 'batch', 'a-ok'), '--data-dir', path.join(file, 'store'));
+    expect(notAFolder.status).toBe(2);
+    expect(notAFolder.stderr).toContain(
+      `cannot open the workstation database ${path.join(file, 'store', 'sij.db')}`,
+    );
   });
 });
