@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEQUENCE_KEYS, TASK_KEYS, type ModelManifest, type SequenceKey, type TaskKey } from './manifest';
+import type { InstalledModel } from './model-store';
 import type { ModelResult } from './result';
 
 /** How often a task's Grad-CAM maximum lay on a true lesion in the model's own test (the pointing game). */
@@ -38,4 +39,14 @@ export function withHeatmapEvidence(result: ModelResult, manifest: ModelManifest
     if (tasks[key].heatmapOnLesion === undefined)
       tasks[key] = { ...tasks[key], heatmapOnLesion: heatmapOnLesion(manifest, key) };
   return { ...result, tasks };
+}
+
+/**
+ * The same completion where only the installed models are at hand (a report made from the store): the
+ * model is the one whose manifest hash the result records; a result of a model no longer installed stays
+ * as it is (its maps then read "not checked").
+ */
+export function withInstalledHeatmapEvidence(result: ModelResult, installed: InstalledModel[]): ModelResult {
+  const own = installed.find((m) => m.sha256 === result.model.sha256);
+  return own ? withHeatmapEvidence(result, own.manifest) : result;
 }

@@ -6,7 +6,12 @@ export { InferenceRefusal, selectStacks, DEFAULT_SELECTION_RULES } from './exam-
 export type { StackChoice, StackOverrides, SelectedStacks, SelectionRules, Warning } from './exam-select';
 export { zscore } from './normalise';
 export * from './quality';
-export { heatmapOnLesion, withHeatmapEvidence, type HeatmapOnLesion } from './heatmap-evidence';
+export {
+  heatmapOnLesion,
+  withHeatmapEvidence,
+  withInstalledHeatmapEvidence,
+  type HeatmapOnLesion,
+} from './heatmap-evidence';
 export { prepareExam, type PreparedExam, type PreparedSequence } from './prepare';
 export {
   buildDataset,

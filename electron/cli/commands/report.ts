@@ -4,7 +4,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { parseCommandArgs, UsageError, type CliCommand } from '../command';
 import { scanPaths, type DicomStack, type DicomStudy } from '../../dicom';
-import { SqliteResultCache } from '../../inference';
+import { listModels, modelRoots, SqliteResultCache, withInstalledHeatmapEvidence } from '../../inference';
 import {
   buildReadingSr,
   deidentifyReading,
@@ -111,7 +111,7 @@ function findStudy(
   };
 }
 
-function cachedCams(db: Database.Database | null, studyUid: string): CamVolume[] {
+function cachedCams(db: Database.Database | null, studyUid: string, dataDir: string): CamVolume[] {
   if (!db) return [];
   const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'inference_results'`).get();
   if (!hasTable) return [];
@@ -122,11 +122,12 @@ function cachedCams(db: Database.Database | null, studyUid: string): CamVolume[]
     .get(studyUid) as { cache_key: string } | undefined;
   const output = row && new SqliteResultCache(db).get(row.cache_key);
   if (!output) return [];
+  const result = withInstalledHeatmapEvidence(output.result, listModels(modelRoots(dataDir)).models);
   return output.cams.map((c) => ({
     task: c.task,
     sequence: c.sequence,
     volume: c.volume,
-    heatmapOnLesion: output.result.tasks[c.task].heatmapOnLesion,
+    heatmapOnLesion: result.tasks[c.task].heatmapOnLesion,
   }));
 }
 
@@ -165,7 +166,9 @@ export const command: CliCommand = {
       if (opts.pdf || opts.html) {
         const content = reportContent(
           out,
-          study ? await keyImages(reading, stacks, cachedCams(db, reading.exam.studyInstanceUid)) : [],
+          study
+            ? await keyImages(reading, stacks, cachedCams(db, reading.exam.studyInstanceUid, dataDir))
+            : [],
         );
         if (opts.pdf) writeFileSync(opts.pdf, await renderReportPdf(content, { softwareVersion: VERSION }));
         if (opts.html) writeFileSync(opts.html, renderReportHtml(content));

@@ -5,6 +5,8 @@ import {
   heatmapOnLesion,
   loadModelFolder,
   withHeatmapEvidence,
+  withInstalledHeatmapEvidence,
+  type InstalledModel,
   type ModelManifest,
   type ModelResult,
 } from '../../../electron/inference';
@@ -102,5 +104,27 @@ describe("a task's heat map against true lesions (the model's pointing game)", (
     expect(done.tasks.asas_bme.heatmapOnLesion).toEqual(own);
     expect(done.tasks.active_inflammation.heatmapOnLesion).toBeUndefined();
     expect(cached.tasks.structural.heatmapOnLesion).toBeUndefined(); // the cached object is not changed
+  });
+
+  it('completes it from the installed model whose manifest hash the result records, and from no other', () => {
+    const fixture = loadModelFolder(FIXTURE);
+    const game = { structural: { sequence: 't1', positiveExamsWithMask: 32, hits: 4 } };
+    const installed = (sha256: string): InstalledModel => ({
+      ...fixture,
+      sha256,
+      manifest: withMetrics({ pointingGame: game }),
+    });
+    const outcome = { label: 'x', probability: 0.5, threshold: 0.5, positive: true, operatingPoint: {} };
+    const cached = {
+      schema: 'sij-model-result/1',
+      model: { id: fixture.manifest.id, version: fixture.manifest.version, sha256: 'a'.repeat(64) },
+      tasks: { active_inflammation: outcome, asas_bme: outcome, structural: outcome },
+    } as unknown as ModelResult;
+    const same = withInstalledHeatmapEvidence(cached, [installed('b'.repeat(64)), installed('a'.repeat(64))]);
+    expect(same.tasks.structural.heatmapOnLesion).toEqual({ sequence: 't1', hits: 4, exams: 32 });
+    // Same id and version but other files (another hash): its figures say nothing about this result.
+    const other = withInstalledHeatmapEvidence(cached, [installed('b'.repeat(64))]);
+    expect(other).toBe(cached);
+    expect(other.tasks.structural.heatmapOnLesion).toBeUndefined();
   });
 });
