@@ -9,8 +9,12 @@ d * P .. d * P + H - 1, then P - H separator rows (zero where a 3x3x3 convolutio
 [depth taps x column taps] for that dh and its kernel rows dilated by P. A stride (2, 2, 2) is the
 same 2D convolution with stride 2 and the period P kept: output row d' * P + h' then reads input
 row 2 * (d' * P + h') = (2 d') * P + 2 h', i.e. slice 2 d', row 2 h'. Only the first H' rows of each
-period are then valid, so after the stage's first block the map is repacked to a period of H' + 1.
-1x1x1 convolutions are 2D 1x1 convolutions (a strided shortcut likewise keeps the period).
+period are then valid, so its output is repacked to a period of H' + 1 before the block's last 1x1x1
+convolution, and the strided 1x1x1 shortcut reads the block input subsampled to that period. Both
+halves of the residual sum are then convolutions of the new period, which onnxruntime adds inside its
+NCHWc convolution; a repack after the sum would leave every later sum of the stage outside NCHWc
+(a reorder out, an Add, a ReLU and a reorder in per block).
+1x1x1 convolutions are 2D 1x1 convolutions.
 BatchNorm (inference) is folded into the convolutions. The stem stays the 3D convolution (one
 input channel, under 1% of the work); its output is stacked once. Only the inputs of 3x3x3
 convolutions need zero separators: the 1x1x1 convolution before each is followed by a 0/1 mask.
@@ -68,7 +72,7 @@ def _stride(conv: nn.Conv3d) -> int:
 
 
 class _Pointwise(nn.Module):
-    """1x1x1 Conv3d + BatchNorm3d as a 2D 1x1 convolution; with stride 2 the row period is kept."""
+    """1x1x1 Conv3d + BatchNorm3d as a 2D 1x1 convolution."""
 
     def __init__(self, conv: nn.Conv3d, norm: nn.BatchNorm3d):
         super().__init__()
@@ -77,12 +81,9 @@ class _Pointwise(nn.Module):
         self.register_buffer("weight", weight[:, :, 0].clone())
         self.register_buffer("bias", bias.clone())
 
-    def forward(self, x: torch.Tensor, rows_in: int, rows_out: int) -> torch.Tensor:
-        if self.stride == 1:
-            return F.conv2d(x, self.weight, self.bias)
-        # Output row o reads input row 2 o; bottom padding gives the output exactly rows_out rows.
-        bottom = (rows_out - 1) * 2 + 1 - rows_in
-        return _PaddedConv2d.apply(x, self.weight, self.bias, 0, bottom, 0, 1, 2)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x already at the output's resolution (a strided shortcut's input subsampled by the caller)."""
+        return F.conv2d(x, self.weight, self.bias)
 
 
 class _Cubic(nn.Module):
@@ -110,6 +111,18 @@ class _Cubic(nn.Module):
         return torch.relu(y)
 
 
+def _stack(v: torch.Tensor, period: int) -> torch.Tensor:
+    """[N, C, D, H, W] -> [N, C, D * period, W], zero rows after each slice."""
+    n, c, d, h, w = v.shape
+    return torch.cat([v, v.new_zeros(n, c, d, period - h, w)], dim=3).reshape(n, c, d * period, w)
+
+
+def _unstack(y: torch.Tensor, size: Sequence[int], period: int) -> torch.Tensor:
+    """[N, C, D * period, W] -> [N, C, D, period, W]."""
+    d, _, w = size
+    return y.reshape(y.shape[0], y.shape[1], d, period, w)
+
+
 class _StackedBottleneck(nn.Module):
     def __init__(self, block: Bottleneck):
         super().__init__()
@@ -119,11 +132,20 @@ class _StackedBottleneck(nn.Module):
         self.shortcut = None if isinstance(block.shortcut, nn.Identity) else _Pointwise(*block.shortcut)
         self.stride = self.conv2.stride
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor, period: int, rows_in: int, rows_out: int) -> torch.Tensor:
-        # Row counts are Python ints (not traced shapes): they become the ONNX Conv's attributes.
-        y = torch.relu(self.conv1(x, rows_in, rows_in)) * mask
-        y = self.conv3(self.conv2(y, period, rows_in, rows_out), rows_out, rows_out)
-        skip = x if self.shortcut is None else self.shortcut(x, rows_in, rows_out)
+    def forward(self, x: torch.Tensor, mask: torch.Tensor, size_in: Sequence[int], size_out: Sequence[int]) -> torch.Tensor:
+        # Sizes are Python ints (not traced shapes): they become the ONNX Conv's attributes.
+        period, period_out = size_in[1] + SEPARATOR, size_out[1] + SEPARATOR
+        y = torch.relu(self.conv1(x)) * mask
+        y = self.conv2(y, period, size_in[0] * period, size_out[0] * period)
+        if self.stride == 2:
+            y = _unstack(y, size_out, period)[:, :, :, :period_out].reshape(y.shape[0], y.shape[1], -1, size_out[2])
+        y = self.conv3(y)
+        skip = x
+        if self.stride == 2:
+            h = size_in[1]
+            skip = _stack(_unstack(x, size_in, period)[:, :, ::2, :h:2, ::2], period_out)
+        if self.shortcut is not None:
+            skip = self.shortcut(skip)
         return torch.relu(y + skip)
 
 
@@ -152,38 +174,27 @@ class StackedSliceEncoder(nn.Module):
             self.register_buffer(f"fan{width}", torch.ones(width, 1, 1, 1))
         self.eval()
 
-    def _stack(self, v: torch.Tensor, period: int) -> torch.Tensor:
-        n, c, d, h, w = v.shape
-        return torch.cat([v, v.new_zeros(n, c, d, period - h, w)], dim=3).reshape(n, c, d * period, w)
-
     def _mask(self, ones: torch.Tensor, size: Sequence[int], width: int) -> torch.Tensor:
         """A 0/1 map of the valid rows at `size` over `width` channels, made from the input (so no
         optimiser folds it into a constant, which would not stay in the NCHWc layout) by a 1x1
         convolution (whose output onnxruntime keeps in NCHWc, so the Mul with it stays there too)."""
         d, h, w = size
-        single = self._stack(ones.expand(-1, -1, d, h, w), h + SEPARATOR)
+        single = _stack(ones.expand(-1, -1, d, h, w), h + SEPARATOR)
         return F.conv2d(single, getattr(self, f"fan{width}"))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        n = x.shape[0]
         ones = (x == x)[:, :1, :1, :1, :1].to(x.dtype)
-        y = self.stem(x)
-        d, h, w = self.stem_size
-        period = h + SEPARATOR
-        y = self._stack(y, period)
+        size = self.stem_size
+        y = _stack(self.stem(x), size[1] + SEPARATOR)
         masks = {}
-        for block, (d2, h2, w2) in zip(self.blocks, self.sizes):
+        for block, size_out in zip(self.blocks, self.sizes):
             width = block.conv1.weight.shape[0]
-            key = (d, h, w, width)
+            key = (*size, width)
             if key not in masks:
-                masks[key] = self._mask(ones, (d, h, w), width)
-            y = block(y, masks[key], period, d * period, d2 * period)
-            if (d2, h2, w2) != (d, h, w):
-                # The strided block kept the period: repack its valid rows to the new one.
-                new_period = h2 + SEPARATOR
-                y = y.reshape(n, y.shape[1], d2, period, w2)[:, :, :, :new_period].reshape(n, -1, d2 * new_period, w2)
-                d, h, w, period = d2, h2, w2, new_period
-        return y.reshape(n, y.shape[1], d, period, w)[:, :, :, :h]
+                masks[key] = self._mask(ones, size, width)
+            y = block(y, masks[key], size, size_out)
+            size = size_out
+        return _unstack(y, size, size[1] + SEPARATOR)[:, :, :, : size[1]]
 
 
 class StackedSliceClassifier(nn.Module):
