@@ -6,18 +6,20 @@ GEMM).
 Layout: a [N, C, D, H, W] feature map is kept as the image [N, C, D * P, W]: slice d occupies rows
 d * P .. d * P + H - 1, then P - H separator rows (zero where a 3x3x3 convolution reads them). A
 3x3x3 convolution is three 2D convolutions, one per in-plane row offset dh, each with the kernel's
-[depth taps x column taps] for that dh and its kernel rows dilated by P. A stride (2, 2, 2) is the
-same 2D convolution with stride 2 and the period P kept: output row d' * P + h' then reads input
-row 2 * (d' * P + h') = (2 d') * P + 2 h', i.e. slice 2 d', row 2 h'. Only the first H' rows of each
-period are then valid, so its output is repacked to a period of H' + 1 before the block's last 1x1x1
-convolution, and the strided 1x1x1 shortcut reads the block input subsampled to that period. Both
-halves of the residual sum are then convolutions of the new period, which onnxruntime adds inside its
-NCHWc convolution; a repack after the sum would leave every later sum of the stage outside NCHWc
-(a reorder out, an Add, a ReLU and a reorder in per block).
+[depth taps x column taps] for that dh and its kernel rows dilated by P. A stride (2, 2, 2) splits the
+input into its even and its odd slices, each stacked with the period Q2 = 2 Q, Q = H' + 1 being the
+output's: output row d' * Q + h' of a stride-2 2D convolution then reads row d' * Q2 + 2 h' of each,
+i.e. input slices 2 d' (the middle depth tap) and 2 d' - 1, 2 d' + 1 (the outer two, one convolution
+per dh with its kernel rows dilated by Q2); the strided 1x1x1 shortcut reads the input subsampled to the
+period Q. No output row is computed to be thrown away (keeping the period P through a strided
+convolution computes twice the rows it keeps), and both halves of the residual sum are convolutions of
+the new period, which onnxruntime adds inside its NCHWc convolution; a repack after the sum would leave
+every later sum of the stage outside NCHWc (a reorder out, an Add, a ReLU and a reorder in per block).
 1x1x1 convolutions are 2D 1x1 convolutions.
 BatchNorm (inference) is folded into the convolutions. The stem stays the 3D convolution (one
 input channel, under 1% of the work); its output is stacked once. Only the inputs of 3x3x3
-convolutions need zero separators: the 1x1x1 convolution before each is followed by a 0/1 mask.
+convolutions need zero separators: the 1x1x1 convolution before each is followed by a 0/1 mask (in
+a strided block, by the split, which drops the old separators).
 
 The wrapper keeps the model's head, so ClassifierWithCam exports it with the same inputs and outputs
 (probabilities, CAM) as the 3D graph: a drop-in.
@@ -86,8 +88,17 @@ class _Pointwise(nn.Module):
         return F.conv2d(x, self.weight, self.bias)
 
 
+def _bottom_padding(rows_in: int, top: int, extent: int, stride: int, rows_out: int) -> int:
+    """The bottom padding that gives a convolution exactly rows_out output rows (ONNX has no negative
+    padding; one row too many is absorbed by the stride's rounding down)."""
+    bottom = (rows_out - 1) * stride + extent - rows_in - top
+    if bottom < -(stride - 1):
+        raise ValueError(f"stacked-slice encoder: input of {rows_in} rows too long for {rows_out} output rows")
+    return max(bottom, 0)
+
+
 class _Cubic(nn.Module):
-    """3x3x3 Conv3d (padding 1) + BatchNorm3d + ReLU as three row-dilated 2D convolutions."""
+    """3x3x3 Conv3d (padding 1) + BatchNorm3d + ReLU as row-dilated 2D convolutions."""
 
     def __init__(self, conv: nn.Conv3d, norm: nn.BatchNorm3d):
         super().__init__()
@@ -95,19 +106,43 @@ class _Cubic(nn.Module):
             raise ValueError(f"stacked-slice encoder: expected a 3x3x3 convolution with padding 1, got {conv}")
         weight, bias = _fold(conv, norm)
         self.stride = _stride(conv)
-        for dh in ROW_OFFSETS:
-            self.register_buffer(f"weight{dh + 1}", weight[:, :, :, dh + 1, :].clone())
+        if self.stride == 1:
+            for dh in ROW_OFFSETS:
+                self.register_buffer(f"weight{dh + 1}", weight[:, :, :, dh + 1, :].clone())
+        else:
+            # Even input slices meet only the middle depth tap; odd ones the outer two.
+            self.register_buffer("middle", weight[:, :, 1].clone())
+            for dh in ROW_OFFSETS:
+                self.register_buffer(f"outer{dh + 1}", weight[:, :, 0::2, dh + 1, :].clone())
         self.register_buffer("bias", bias.clone())
 
     def forward(self, x: torch.Tensor, period: int, rows_in: int, rows_out: int) -> torch.Tensor:
+        """Stride 1: three convolutions, one per in-plane row offset dh, over the depth and column taps."""
         y = None
         for dh in ROW_OFFSETS:
-            # Output row o, depth tap k reads padded row s*o + k*P, i.e. input row s*o + dh + (k-1)*P.
+            # Output row o, depth tap k reads padded row o + k*P, i.e. input row o + dh + (k-1)*P.
             top = period - dh
-            bottom = (rows_out - 1) * self.stride + 2 * period + 1 - rows_in - top
+            bottom = _bottom_padding(rows_in, top, 2 * period + 1, 1, rows_out)
             bias = self.bias if dh == 0 else None
-            part = _PaddedConv2d.apply(x, getattr(self, f"weight{dh + 1}"), bias, top, bottom, 1, period, self.stride)
+            part = _PaddedConv2d.apply(x, getattr(self, f"weight{dh + 1}"), bias, top, bottom, 1, period, 1)
             y = part if y is None else y + part
+        return torch.relu(y)
+
+    def forward_strided(
+        self, even: torch.Tensor, odd: torch.Tensor, rows: Tuple[int, int], period_out: int, rows_out: int
+    ) -> torch.Tensor:
+        """Stride 2 over the even and the odd input slices, each stacked with the period 2 * period_out:
+        output row o = d' * period_out + h' then reads row 2 o = d' * (2 period_out) + 2 h', slice d' of
+        each half, i.e. input slice 2 d' (middle tap) and 2 d' - 1, 2 d' + 1 (outer taps), and no row
+        is computed that is thrown away."""
+        period_in = 2 * period_out
+        bottom = _bottom_padding(rows[0], 1, 3, 2, rows_out)
+        y = _PaddedConv2d.apply(even, self.middle, self.bias, 1, bottom, 1, 1, 2)
+        for dh in ROW_OFFSETS:
+            # Depth tap 0 reads odd slice d' - 1 at padded row 2 o, tap 2 odd slice d' one period on.
+            top = period_in - dh
+            bottom = _bottom_padding(rows[1], top, period_in + 1, 2, rows_out)
+            y = y + _PaddedConv2d.apply(odd, getattr(self, f"outer{dh + 1}"), None, top, bottom, 1, period_in, 2)
         return torch.relu(y)
 
 
@@ -135,18 +170,31 @@ class _StackedBottleneck(nn.Module):
     def forward(self, x: torch.Tensor, mask: torch.Tensor, size_in: Sequence[int], size_out: Sequence[int]) -> torch.Tensor:
         # Sizes are Python ints (not traced shapes): they become the ONNX Conv's attributes.
         period, period_out = size_in[1] + SEPARATOR, size_out[1] + SEPARATOR
-        y = torch.relu(self.conv1(x)) * mask
-        y = self.conv2(y, period, size_in[0] * period, size_out[0] * period)
-        if self.stride == 2:
-            y = _unstack(y, size_out, period)[:, :, :, :period_out].reshape(y.shape[0], y.shape[1], -1, size_out[2])
-        y = self.conv3(y)
-        skip = x
-        if self.stride == 2:
-            h = size_in[1]
-            skip = _stack(_unstack(x, size_in, period)[:, :, ::2, :h:2, ::2], period_out)
+        y = torch.relu(self.conv1(x))
+        if self.stride == 1:
+            y = self.conv2(y * mask, period, size_in[0] * period, size_out[0] * period)
+            skip = x
+        else:
+            y = self._strided_cubic(y, size_in, size_out)
+            # The 1x1x1 shortcut with stride 2 reads the block input subsampled to the new period.
+            skip = _stack(_unstack(x, size_in, period)[:, :, ::2, : size_in[1] : 2, ::2], period_out)
         if self.shortcut is not None:
             skip = self.shortcut(skip)
-        return torch.relu(y + skip)
+        return torch.relu(self.conv3(y) + skip)
+
+    def _strided_cubic(self, y: torch.Tensor, size_in: Sequence[int], size_out: Sequence[int]) -> torch.Tensor:
+        d, h, _ = size_in
+        if d < 2:
+            raise ValueError(f"stacked-slice encoder: a strided block needs at least 2 slices, got {d}")
+        period_out = size_out[1] + SEPARATOR
+        rows_out = size_out[0] * period_out
+        # Dropping each slice's separator rows here replaces the mask: the new ones are zeros.
+        slices = _unstack(y, size_in, h + SEPARATOR)[:, :, :, :h]
+        even = _stack(slices[:, :, 0::2], 2 * period_out)
+        # With an even slice count the last odd slice's trailing zero row lies past every output row's reach.
+        rows = ((d + 1) // 2 * 2 * period_out, min(d // 2 * 2 * period_out, 2 * rows_out - 1))
+        odd = _stack(slices[:, :, 1::2], 2 * period_out)[:, :, : rows[1]]
+        return self.conv2.forward_strided(even, odd, rows, period_out, rows_out)
 
 
 class StackedSliceEncoder(nn.Module):
