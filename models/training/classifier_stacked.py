@@ -60,6 +60,26 @@ class _PaddedConv2d(torch.autograd.Function):
             )
 
 
+class _StepSlice(torch.autograd.Function):
+    """x[..., start:end:step] over several axes at once, exported as one ONNX Slice (PyTorch's
+    export writes one Slice per axis, each a pass over the map)."""
+
+    @staticmethod
+    def forward(ctx, x, axes: Tuple[int, ...], starts: Tuple[int, ...], ends: Tuple[int, ...], steps: Tuple[int, ...]):  # noqa: ARG004
+        index = [slice(None)] * x.dim()
+        for axis, start, end, step in zip(axes, starts, ends, steps):
+            index[axis] = slice(start, end, step)
+        return x[tuple(index)].clone()
+
+    @staticmethod
+    def symbolic(g, x, axes, starts, ends, steps):
+        with warnings.catch_warnings():
+            # As in _PaddedConv2d.symbolic.
+            warnings.simplefilter("ignore", FutureWarning)
+            values = [g.op("Constant", value_t=torch.tensor(v, dtype=torch.int64)) for v in (starts, ends, axes, steps)]
+            return g.op("Slice", x, *values)
+
+
 def _fold(conv: nn.Conv3d, norm: nn.BatchNorm3d) -> Tuple[torch.Tensor, torch.Tensor]:
     """Kernel and bias of Conv3d (no bias) followed by BatchNorm3d in inference mode."""
     scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
@@ -177,7 +197,8 @@ class _StackedBottleneck(nn.Module):
         else:
             y = self._strided_cubic(y, size_in, size_out)
             # The 1x1x1 shortcut with stride 2 reads the block input subsampled to the new period.
-            skip = _stack(_unstack(x, size_in, period)[:, :, ::2, : size_in[1] : 2, ::2], period_out)
+            d, h, w = size_in
+            skip = _stack(_StepSlice.apply(_unstack(x, size_in, period), (2, 3, 4), (0, 0, 0), (d, h, w), (2, 2, 2)), period_out)
         if self.shortcut is not None:
             skip = self.shortcut(skip)
         return torch.relu(self.conv3(y) + skip)
@@ -189,11 +210,11 @@ class _StackedBottleneck(nn.Module):
         period_out = size_out[1] + SEPARATOR
         rows_out = size_out[0] * period_out
         # Dropping each slice's separator rows here replaces the mask: the new ones are zeros.
-        slices = _unstack(y, size_in, h + SEPARATOR)[:, :, :, :h]
-        even = _stack(slices[:, :, 0::2], 2 * period_out)
+        slices = _unstack(y, size_in, h + SEPARATOR)
+        even = _stack(_StepSlice.apply(slices, (2, 3), (0, 0), (d, h), (2, 1)), 2 * period_out)
         # With an even slice count the last odd slice's trailing zero row lies past every output row's reach.
         rows = ((d + 1) // 2 * 2 * period_out, min(d // 2 * 2 * period_out, 2 * rows_out - 1))
-        odd = _stack(slices[:, :, 1::2], 2 * period_out)[:, :, : rows[1]]
+        odd = _stack(_StepSlice.apply(slices, (2, 3), (1, 0), (d, h), (2, 1)), 2 * period_out)[:, :, : rows[1]]
         return self.conv2.forward_strided(even, odd, rows, period_out, rows_out)
 
 
