@@ -28,7 +28,7 @@ The wrapper keeps the model's head, so ClassifierWithCam exports it with the sam
 from __future__ import annotations
 
 import warnings
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -65,7 +65,7 @@ class _StepSlice(torch.autograd.Function):
     export writes one Slice per axis, each a pass over the map)."""
 
     @staticmethod
-    def forward(ctx, x, axes: Tuple[int, ...], starts: Tuple[int, ...], ends: Tuple[int, ...], steps: Tuple[int, ...]):  # noqa: ARG004
+    def forward(ctx, x, axes: Sequence[int], starts: Sequence[int], ends: Sequence[int], steps: Sequence[int]):  # noqa: ARG004
         index = [slice(None)] * x.dim()
         for axis, start, end, step in zip(axes, starts, ends, steps):
             index[axis] = slice(start, end, step)
@@ -99,7 +99,7 @@ class _Pointwise(nn.Module):
     def __init__(self, conv: nn.Conv3d, norm: nn.BatchNorm3d):
         super().__init__()
         weight, bias = _fold(conv, norm)
-        self.stride = _stride(conv)
+        _stride(conv)  # refuses strides other than 1 and 2; a strided input arrives subsampled
         self.register_buffer("weight", weight[:, :, 0].clone())
         self.register_buffer("bias", bias.clone())
 
@@ -187,7 +187,9 @@ class _StackedBottleneck(nn.Module):
         self.shortcut = None if isinstance(block.shortcut, nn.Identity) else _Pointwise(*block.shortcut)
         self.stride = self.conv2.stride
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor, size_in: Sequence[int], size_out: Sequence[int]) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, mask: Optional[torch.Tensor], size_in: Sequence[int], size_out: Sequence[int]
+    ) -> torch.Tensor:
         # Sizes are Python ints (not traced shapes): they become the ONNX Conv's attributes.
         period, period_out = size_in[1] + SEPARATOR, size_out[1] + SEPARATOR
         y = torch.relu(self.conv1(x))
@@ -198,7 +200,8 @@ class _StackedBottleneck(nn.Module):
             y = self._strided_cubic(y, size_in, size_out)
             # The 1x1x1 shortcut with stride 2 reads the block input subsampled to the new period.
             d, h, w = size_in
-            skip = _stack(_StepSlice.apply(_unstack(x, size_in, period), (2, 3, 4), (0, 0, 0), (d, h, w), (2, 2, 2)), period_out)
+            subsampled = _StepSlice.apply(_unstack(x, size_in, period), (2, 3, 4), (0, 0, 0), (d, h, w), (2, 2, 2))
+            skip = _stack(subsampled, period_out)
         if self.shortcut is not None:
             skip = self.shortcut(skip)
         return torch.relu(self.conv3(y) + skip)
@@ -259,9 +262,9 @@ class StackedSliceEncoder(nn.Module):
         for block, size_out in zip(self.blocks, self.sizes):
             width = block.conv1.weight.shape[0]
             key = (*size, width)
-            if key not in masks:
+            if block.stride == 1 and key not in masks:
                 masks[key] = self._mask(ones, size, width)
-            y = block(y, masks[key], size, size_out)
+            y = block(y, masks.get(key), size, size_out)
             size = size_out
         return _unstack(y, size, size[1] + SEPARATOR)[:, :, :, : size[1]]
 
