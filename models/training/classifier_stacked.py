@@ -216,8 +216,11 @@ class _StackedBottleneck(nn.Module):
         slices = _unstack(y, size_in, h + SEPARATOR)
         even = _stack(_StepSlice.apply(slices, (2, 3), (0, 0), (d, h), (2, 1)), 2 * period_out)
         # With an even slice count the last odd slice's trailing zero row lies past every output row's reach.
-        rows = ((d + 1) // 2 * 2 * period_out, min(d // 2 * 2 * period_out, 2 * rows_out - 1))
-        odd = _stack(_StepSlice.apply(slices, (2, 3), (1, 0), (d, h), (2, 1)), 2 * period_out)[:, :, : rows[1]]
+        odd_rows = d // 2 * 2 * period_out
+        rows = ((d + 1) // 2 * 2 * period_out, min(odd_rows, 2 * rows_out - 1))
+        odd = _stack(_StepSlice.apply(slices, (2, 3), (1, 0), (d, h), (2, 1)), 2 * period_out)
+        if rows[1] < odd_rows:  # a Slice that keeps every row would still copy the map
+            odd = odd[:, :, : rows[1]]
         return self.conv2.forward_strided(even, odd, rows, period_out, rows_out)
 
 
