@@ -36,6 +36,7 @@ from torch import nn
 
 from .classifier import DualEncoderClassifier
 from .resnet3d import Bottleneck, ResNet3dEncoder
+from .stacked_layout import stack_slices
 
 ROW_OFFSETS = (-1, 0, 1)
 # Separator rows per slice: a 3x3x3 kernel reaches one row past a slice's edge.
@@ -166,12 +167,6 @@ class _Cubic(nn.Module):
         return torch.relu(y)
 
 
-def _stack(v: torch.Tensor, period: int) -> torch.Tensor:
-    """[N, C, D, H, W] -> [N, C, D * period, W], zero rows after each slice."""
-    n, c, d, h, w = v.shape
-    return torch.cat([v, v.new_zeros(n, c, d, period - h, w)], dim=3).reshape(n, c, d * period, w)
-
-
 def _unstack(y: torch.Tensor, size: Sequence[int], period: int) -> torch.Tensor:
     """[N, C, D * period, W] -> [N, C, D, period, W]."""
     d, _, w = size
@@ -201,7 +196,7 @@ class _StackedBottleneck(nn.Module):
             # The 1x1x1 shortcut with stride 2 reads the block input subsampled to the new period.
             d, h, w = size_in
             subsampled = _StepSlice.apply(_unstack(x, size_in, period), (2, 3, 4), (0, 0, 0), (d, h, w), (2, 2, 2))
-            skip = _stack(subsampled, period_out)
+            skip = stack_slices(subsampled, period_out)
         if self.shortcut is not None:
             skip = self.shortcut(skip)
         return torch.relu(self.conv3(y) + skip)
@@ -214,11 +209,11 @@ class _StackedBottleneck(nn.Module):
         rows_out = size_out[0] * period_out
         # Dropping each slice's separator rows here replaces the mask: the new ones are zeros.
         slices = _unstack(y, size_in, h + SEPARATOR)
-        even = _stack(_StepSlice.apply(slices, (2, 3), (0, 0), (d, h), (2, 1)), 2 * period_out)
+        even = stack_slices(_StepSlice.apply(slices, (2, 3), (0, 0), (d, h), (2, 1)), 2 * period_out)
         # With an even slice count the last odd slice's trailing zero row lies past every output row's reach.
         odd_rows = d // 2 * 2 * period_out
         rows = ((d + 1) // 2 * 2 * period_out, min(odd_rows, 2 * rows_out - 1))
-        odd = _stack(_StepSlice.apply(slices, (2, 3), (1, 0), (d, h), (2, 1)), 2 * period_out)
+        odd = stack_slices(_StepSlice.apply(slices, (2, 3), (1, 0), (d, h), (2, 1)), 2 * period_out)
         if rows[1] < odd_rows:  # a Slice that keeps every row would still copy the map
             odd = odd[:, :, : rows[1]]
         return self.conv2.forward_strided(even, odd, rows, period_out, rows_out)
@@ -254,13 +249,13 @@ class StackedSliceEncoder(nn.Module):
         optimiser folds it into a constant, which would not stay in the NCHWc layout) by a 1x1
         convolution (whose output onnxruntime keeps in NCHWc, so the Mul with it stays there too)."""
         d, h, w = size
-        single = _stack(ones.expand(-1, -1, d, h, w), h + SEPARATOR)
+        single = stack_slices(ones.expand(-1, -1, d, h, w), h + SEPARATOR)
         return F.conv2d(single, getattr(self, f"fan{width}"))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         ones = (x == x)[:, :1, :1, :1, :1].to(x.dtype)
         size = self.stem_size
-        y = _stack(self.stem(x), size[1] + SEPARATOR)
+        y = stack_slices(self.stem(x), size[1] + SEPARATOR)
         masks = {}
         for block, size_out in zip(self.blocks, self.sizes):
             width = block.conv1.weight.shape[0]

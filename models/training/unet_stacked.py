@@ -39,6 +39,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .stacked_layout import stack_slices
 from .unet3d import UNet3d
 
 # The in-plane row offsets of a 3x3x3 kernel: one 2D convolution each.
@@ -202,16 +203,11 @@ class StackedSliceUNet(nn.Module):
         """The one-channel mask repeated over `width` channels."""
         return F.conv2d(mask, getattr(self, f"fan{width}"))
 
-    def _stack(self, v: torch.Tensor) -> torch.Tensor:
-        """[1, C, D, H, W] -> [1, C, D * period, W] with zero separator rows."""
-        n, c, d, h, w = v.shape
-        return torch.cat([v, v.new_zeros(n, c, d, self.period - h, w)], dim=3).reshape(n, c, d * self.period, w)
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if list(x.shape[:4]) != [1, 1, self.depth, self.rows]:
             raise ValueError(f"stacked-slice U-Net: expected a [1, 1, {self.depth}, {self.rows}, W] volume, got {list(x.shape)}")
-        stacked = self._stack(x)
-        mask = self._stack((x == x).to(x.dtype))
+        stacked = stack_slices(x, self.period)
+        mask = stack_slices((x == x).to(x.dtype), self.period)
         if self.patch != (1, 1):
             mask = F.max_pool2d(mask, self.patch)
         slices = self.depth

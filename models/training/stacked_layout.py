@@ -1,0 +1,10 @@
+"""The stacked-slice layout shared by unet_stacked.py and classifier_stacked.py: a volume's slices as the
+rows of one image, each followed by zero separator rows."""
+
+import torch
+
+
+def stack_slices(v: torch.Tensor, period: int) -> torch.Tensor:
+    """[N, C, D, H, W] -> [N, C, D * period, W], period - H zero rows after each slice."""
+    n, c, d, h, w = v.shape
+    return torch.cat([v, v.new_zeros(n, c, d, period - h, w)], dim=3).reshape(n, c, d * period, w)
