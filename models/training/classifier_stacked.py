@@ -229,17 +229,11 @@ def _unstack(y: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
     return y.reshape(y.shape[0], y.shape[1], *size)
 
 
-def _stack(v: torch.Tensor, period: int) -> torch.Tensor:
-    """[N, C, D, H, W] -> [N, C, D * period, W], period - H zero rows after each slice."""
-    n, c, d, h, w = v.shape
-    return v.reshape(n, c, d * h, w) if period == h else stack_slices(v, period)
-
-
 class _StackedBottleneck(nn.Module):
     def __init__(self, block: Bottleneck, size_in: Sequence[int], size_out: Sequence[int], crops: _Crops):
         super().__init__()
         # Sizes are Python ints (not traced shapes): they become the ONNX Conv's attributes.
-        self.size_in, self.size_out = tuple(size_in), tuple(size_out)
+        self.size_in = tuple(size_in)
         self.conv1 = _Pointwise(block.conv1, block.bn1)
         self.conv3 = _Pointwise(block.conv3, block.bn3)
         self.shortcut = None if isinstance(block.shortcut, nn.Identity) else _Pointwise(*block.shortcut)
@@ -273,13 +267,12 @@ class _StackedBottleneck(nn.Module):
         """The strided 3x3x3 convolution's output and the shortcut's input (the even slices)."""
         d, _, w = self.size_in
         slices = _unstack(x, self.size_in)
-        halves, shortcut_input = [], None
-        for start, count in zip((0, 1), self.slices):
-            half = _stack(slices[:, :, start::2], self.period)
-            shortcut_input = half if shortcut_input is None else shortcut_input
+        halves = [stack_slices(slices[:, :, start::2], self.period) for start in (0, 1)]
+        inputs = []
+        for half, count in zip(halves, self.slices):
             y = torch.relu(self.conv1(half))
-            halves.append({False: y, True: y * masks(count, self.period, w, self.period - 1, self.width)})
-        return self.conv2(*halves), shortcut_input
+            inputs.append({False: y, True: y * masks(count, self.period, w, self.period - 1, self.width)})
+        return self.conv2(*inputs), halves[0]
 
 
 class StackedSliceEncoder(nn.Module):
