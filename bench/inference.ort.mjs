@@ -4,15 +4,17 @@
 //   run          -> {"ms"}          one timed run
 //   save <file> [output] -> {"saved"}  one output of the last run (default the first), raw float32
 //   stats        -> {"peakRssMB"}   this process's peak RSS (its own: one network per process)
-// Usage: inference.ort.mjs <file.onnx> THREADS [--low-memory]
-import { writeFileSync } from 'node:fs';
+//   profile      -> {"profile"}     with --profile: ends onnxruntime's per-node profile, its JSON file
+// Usage: inference.ort.mjs <file.onnx> THREADS [--low-memory] [--profile <file prefix>]
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'low-memory': { type: 'boolean', default: false } },
+  options: { 'low-memory': { type: 'boolean', default: false }, profile: { type: 'string' } },
 });
 const [file, threadsArg] = positionals;
 const session = await ort.InferenceSession.create(file, {
@@ -21,6 +23,7 @@ const session = await ort.InferenceSession.create(file, {
   intraOpNumThreads: Number(threadsArg),
   interOpNumThreads: 1,
   ...(values['low-memory'] ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
+  ...(values.profile ? { enableProfiling: true, profileFilePrefix: values.profile } : {}),
   extra: { session: { intra_op: { allow_spinning: '0' } } },
 });
 const feeds = {};
@@ -45,9 +48,21 @@ for await (const line of createInterface({ input: process.stdin })) {
     const data = outputs[output].data;
     writeFileSync(arg, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     answer({ saved: arg });
+  } else if (command === 'profile' && values.profile) {
+    session.endProfiling();
+    answer({ profile: newestWithPrefix(values.profile) });
   } else if (command === 'stats') {
     answer({ peakRssMB: process.resourceUsage().maxRSS / 1024 });
   } else {
     answer({ error: `unknown command '${line}'` });
   }
+}
+
+/** onnxruntime names the profile <prefix>_<date and time>.json. */
+function newestWithPrefix(prefix) {
+  const dir = path.dirname(prefix);
+  const files = readdirSync(dir)
+    .filter((f) => f.startsWith(path.basename(prefix) + '_') && f.endsWith('.json'))
+    .map((f) => path.join(dir, f));
+  return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }

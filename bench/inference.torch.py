@@ -4,8 +4,11 @@ inference) and one warm-up run of each, it prints {"ready": true, "frozen": bool
 each line of stdin with one JSON line:
   eager | frozen -> {"ms"}          one timed run
   stats          -> {"peakRssMB"}   this process's peak RSS (eager and JIT together)
+  verbose <file> -> {"ms"}          one JIT-frozen run with oneDNN's verbose log (a line per primitive
+                                    and its time) written to <file>
 Usage: inference.torch.py unet|classifier THREADS
 """
+import ctypes
 import json
 import os
 import resource
@@ -39,6 +42,23 @@ def timed_ms(fn) -> float:
     return (time.perf_counter() - t) * 1000
 
 
+def with_onednn_log(path: str, fn) -> float:
+    """Runs fn with oneDNN's verbose log, which it prints to the C stdout (this protocol's channel),
+    redirected into path."""
+    sys.stdout.flush()
+    saved, log = os.dup(1), os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(log, 1)
+    try:
+        with torch.backends.mkldnn.verbose(torch.backends.mkldnn.VERBOSE_ON):
+            ms = timed_ms(fn)
+        ctypes.CDLL(None).fflush(None)
+    finally:
+        os.dup2(saved, 1)
+        os.close(log)
+        os.close(saved)
+    return ms
+
+
 with torch.no_grad():
     runners = {"eager": lambda: module(*inputs)}
     try:
@@ -50,9 +70,11 @@ with torch.no_grad():
         run()
     answer({"ready": True, "frozen": "frozen" in runners})
     for line in sys.stdin:
-        command = line.strip()
+        command, _, arg = line.strip().partition(" ")
         if command in runners:
             answer({"ms": timed_ms(runners[command])})
+        elif command == "verbose" and arg and "frozen" in runners:
+            answer({"ms": with_onednn_log(arg, runners["frozen"])})
         elif command == "stats":
             answer({"peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
         else:

@@ -57,12 +57,12 @@ const suites = {
     if (!existsSync('models/training/tests')) return;
     const r = spawnSync(
       '/usr/bin/python3',
-      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'models/training/tests'],
+      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'models/training/tests', 'bench/tests'],
       {
         encoding: 'utf8',
       },
     );
-    process.stdout.write(`\n=== pytest models/training/tests\n${r.stdout}${r.stderr}`);
+    process.stdout.write(`\n=== pytest models/training/tests bench/tests\n${r.stdout}${r.stderr}`);
     const count = (word) => Number((r.stdout.match(new RegExp(`(\\d+) ${word}`)) ?? [0, 0])[1]);
     totals.passed += count('passed');
     totals.failed += count('failed') + count('error');
