@@ -4,39 +4,22 @@
 // turn, one run each per round, so that both see the machine in the same state.
 // Environment: BENCH_RUNS (rounds, default 3), BENCH_THREADS (default 2).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { TimingWorker } from './inference-worker';
+import { referenceGraph, startOrt, startTorch } from './inference-worker';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const threads = String(Number(process.env.BENCH_THREADS ?? 2));
+const threads = Number(process.env.BENCH_THREADS ?? 2);
 const work = path.resolve('test-output/bench/breakdown');
 mkdirSync(work, { recursive: true });
 
-const classifierDir = path.resolve('test-output/bench/reference-classifier');
-const graph = path.join(classifierDir, 'classifier-stacked.onnx');
-if (!existsSync(graph))
-  execFileSync('/usr/bin/python3', ['bench/inference.graphs.py', 'classifier', classifierDir], {
-    stdio: 'inherit',
-  });
-
-// As in bench:inference: PyTorch's large tensors come from the heap and are reused from run to run.
-const malloc = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000' };
-const ort = (
-  await TimingWorker.start('onnxruntime classifier', 'node', [
-    'bench/inference.ort.mjs',
-    graph,
-    threads,
-    '--profile',
-    path.join(work, 'onnxruntime'),
-  ])
-).worker;
-const torch = await TimingWorker.start(
-  'PyTorch classifier',
-  '/usr/bin/python3',
-  ['bench/inference.torch.py', 'classifier', threads],
-  malloc,
+const graph = referenceGraph(
+  'classifier',
+  path.resolve('test-output/bench/reference-classifier'),
+  'classifier-stacked.onnx',
 );
+const ort = (await startOrt(graph, threads, { profile: path.join(work, 'onnxruntime') })).worker;
+const torch = await startTorch('classifier', threads);
 if (!torch.ready.frozen) throw new Error('PyTorch: the JIT-frozen classifier could not be built');
 
 const logs: string[] = [];

@@ -5,7 +5,9 @@
  * of them alike instead of on whichever happened to run while it lasted; each process's peak RSS
  * stays its own.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 
@@ -60,4 +62,44 @@ export class TimingWorker {
     this.child.stdin.end();
     return peakRssMB as number;
   }
+}
+
+/** bench/inference.ort.mjs for one ONNX file, with the engine's session options. */
+export function startOrt(
+  file: string,
+  threads: number,
+  options: { lowMemory?: boolean; profile?: string } = {},
+) {
+  const args = ['bench/inference.ort.mjs', file, String(threads)];
+  if (options.lowMemory) args.push('--low-memory');
+  if (options.profile) args.push('--profile', options.profile);
+  const label = `onnxruntime ${path.basename(file)}${options.lowMemory ? ' low-memory' : ''}`;
+  return TimingWorker.start(label, 'node', args);
+}
+
+// PyTorch's large tensors then come from the heap and are reused from run to run instead of being
+// fresh mmaps faulted in on every run (onnxruntime reuses its arena likewise).
+const PYTORCH_MALLOC = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000' };
+
+/** bench/inference.torch.py for one reference network: eager and JIT-frozen in one process. */
+export function startTorch(net: 'unet' | 'classifier', threads: number) {
+  return TimingWorker.start(
+    `PyTorch ${net}`,
+    '/usr/bin/python3',
+    ['bench/inference.torch.py', net, String(threads)],
+    PYTORCH_MALLOC,
+  );
+}
+
+/**
+ * A reference network's stacked-slice graph (bench/inference.graphs.py: the same random weights as
+ * inference.torch.py), exported once into dir: delete dir after changing the rewrite.
+ */
+export function referenceGraph(net: 'unet' | 'classifier', dir: string, file: string): string {
+  const graph = path.join(dir, file);
+  if (!existsSync(graph))
+    execFileSync('/usr/bin/python3', ['bench/inference.graphs.py', net, dir], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  return graph;
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { InferenceEngine, loadModelFolder } from '../electron/inference';
-import { TimingWorker } from './inference-worker';
+import { referenceGraph, startOrt, startTorch, type TimingWorker } from './inference-worker';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const threads = Number(process.env.BENCH_THREADS ?? 2);
@@ -111,25 +111,6 @@ interface Peer {
   times: number[];
 }
 
-// PyTorch's large tensors then come from the heap and are reused from run to run instead of being
-// fresh mmaps faulted in on every run (onnxruntime reuses its arena likewise).
-const malloc = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000' };
-
-function startOrt(file: string, lowMemory: boolean) {
-  const args = ['bench/inference.ort.mjs', file, String(threads), ...(lowMemory ? ['--low-memory'] : [])];
-  const label = `onnxruntime ${path.basename(file)}${lowMemory ? ' low-memory' : ''}`;
-  return TimingWorker.start(label, 'node', args);
-}
-
-function startTorch(net: string) {
-  return TimingWorker.start(
-    `PyTorch ${net}`,
-    '/usr/bin/python3',
-    ['bench/inference.torch.py', net, String(threads)],
-    malloc,
-  );
-}
-
 /** `runs` rounds, each timing every peer once; the order rotates from round to round. */
 async function timeInterleaved(peers: (Peer | null)[]): Promise<void> {
   const present = peers.filter((p): p is Peer => p !== null);
@@ -154,10 +135,10 @@ async function referenceNetwork(
   const ort: Peer[] = [];
   const ortLow: (Peer | null)[] = [];
   for (const o of onnx) {
-    ort.push(peer((await startOrt(o.file, false)).worker));
-    ortLow.push(o.lowMemory ? peer((await startOrt(o.file, true)).worker) : null);
+    ort.push(peer((await startOrt(o.file, threads)).worker));
+    ortLow.push(o.lowMemory ? peer((await startOrt(o.file, threads, { lowMemory: true })).worker) : null);
   }
-  const torch = await startTorch(net);
+  const torch = await startTorch(net, threads);
   const eager = peer(torch.worker, 'eager');
   const frozen = torch.ready.frozen ? peer(torch.worker, 'frozen') : null;
   await timeInterleaved([...ort, ...ortLow, eager, frozen]);
@@ -208,14 +189,14 @@ async function reference(): Promise<void> {
   // Exported once, like the reference folder: delete test-output/bench/reference-unet after
   // changing the rewrite.
   const unetDir = path.join(work, 'reference-unet');
-  if (!existsSync(path.join(unetDir, 'unet-stacked.onnx')))
-    sh('/usr/bin/python3', ['bench/inference.graphs.py', 'unet', unetDir]);
+  const unetGraph = referenceGraph('unet', unetDir, 'unet-stacked.onnx');
   // The same random classifier as a stacked-slice graph (models/training/classifier_stacked.py);
-  // its 3D graph is the reference folder's. Delete test-output/bench/reference-classifier after
-  // changing the rewrite.
-  const classifierDir = path.join(work, 'reference-classifier');
-  if (!existsSync(path.join(classifierDir, 'classifier-stacked.onnx')))
-    sh('/usr/bin/python3', ['bench/inference.graphs.py', 'classifier', classifierDir]);
+  // its 3D graph is the reference folder's.
+  const classifierGraph = referenceGraph(
+    'classifier',
+    path.join(work, 'reference-classifier'),
+    'classifier-stacked.onnx',
+  );
   const manifest = loadModelFolder(dir).manifest;
   console.log(
     `\n## Reference architecture (random weights), CPU, ${threads} threads, median of ${runs} interleaved runs after warm-up`,
@@ -225,13 +206,13 @@ async function reference(): Promise<void> {
     'network                 onnxruntime-node   (low-memory)      PyTorch eager    PyTorch JIT-frozen   ratio ORT/PyTorch(best): of medians, median of rounds',
   );
   const [stacked, plain] = await referenceNetwork('unet', [
-    { label: 'unet (stacked 2D)', file: path.join(unetDir, 'unet-stacked.onnx'), lowMemory: true },
+    { label: 'unet (stacked 2D)', file: unetGraph, lowMemory: true },
     { label: 'unet (3D graph)', file: path.join(unetDir, 'unet-3d.onnx'), lowMemory: false },
   ]);
   const [classifierStacked, classifierPlain] = await referenceNetwork('classifier', [
     {
       label: 'classifier (stacked 2D)',
-      file: path.join(classifierDir, 'classifier-stacked.onnx'),
+      file: classifierGraph,
       lowMemory: true,
     },
     {

@@ -20,7 +20,7 @@ import re
 import sys
 from collections import Counter
 from statistics import median
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Iterable, List, Sequence, Tuple
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from models.training.config import PRESETS  # noqa: E402
@@ -98,7 +98,7 @@ def onednn_run(lines: Iterable[str], layers: Sequence[int]) -> Counter:
                 index = (per_block[block] - 1) - left
                 last = (stage_of(block, layers), BLOCK_CONVS[index])
             parts[last] += ms
-        elif last is None or primitive == "reorder" and block < 0:
+        elif last is None:  # before the stem's convolution: the input's reorder
             parts[("stem", "conv")] += ms
         elif primitive == "sum" or (primitive == "eltwise" and last[1] == "shortcut"):
             parts[(last[0], "conv3+sum")] += ms
@@ -108,7 +108,7 @@ def onednn_run(lines: Iterable[str], layers: Sequence[int]) -> Counter:
 
 
 def table(ort: List[Counter], torch: List[Counter]) -> List[str]:
-    keys = sorted(set().union(*ort, *torch), key=lambda k: (k[0], k[1]))
+    keys = sorted(set().union(*ort, *torch))
     rows = [f"{'stage':8} {'part':10} {'onnxruntime':>12} {'oneDNN':>8} {'difference':>11}   (ms, medians)"]
     totals = [0.0, 0.0]
     for key in keys:
