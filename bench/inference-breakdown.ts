@@ -18,7 +18,7 @@ const graph = referenceGraph(
   path.resolve('test-output/bench/reference-classifier'),
   'classifier-stacked.onnx',
 );
-const ort = (await startOrt(graph, threads, { profile: path.join(work, 'onnxruntime') })).worker;
+const { worker: ort, ready } = await startOrt(graph, threads, { profile: path.join(work, 'onnxruntime') });
 const torch = await startTorch('classifier', threads);
 if (!torch.ready.frozen) throw new Error('PyTorch: the JIT-frozen classifier could not be built');
 
@@ -34,6 +34,10 @@ for (let r = 0; r < runs; r++) {
 const { profile } = await ort.ask('profile');
 await ort.close();
 await torch.worker.close();
-execFileSync('/usr/bin/python3', ['bench/inference_breakdown.py', String(profile), ...logs], {
-  stdio: 'inherit',
-});
+execFileSync(
+  '/usr/bin/python3',
+  ['bench/inference_breakdown.py', String(ready.warmUpRuns), String(profile), ...logs],
+  {
+    stdio: 'inherit',
+  },
+);

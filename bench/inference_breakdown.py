@@ -1,15 +1,15 @@
 """Where the reference classifier's time goes, onnxruntime against PyTorch, part by part
 (`npm run bench:inference-breakdown` runs it on the profiles it collects).
 
-onnxruntime: its per-node profile of the stacked-slice graph, each timed run apart (the first, the
-warm-up, is skipped). PyTorch: oneDNN's verbose log of one JIT-frozen run per file. Both are split by
+onnxruntime: its per-node profile of the stacked-slice graph, each timed run apart (the worker's
+warm-up runs skipped). PyTorch: oneDNN's verbose log of one JIT-frozen run per file. Both are split by
 encoder stage and by part of a bottleneck block:
   conv1, conv2 (the 3x3x3 convolution), conv3+sum (the last 1x1x1 convolution with the residual sum and
   ReLU, which onnxruntime fuses and oneDNN runs as three primitives), shortcut;
   masks (onnxruntime only: the row masks and their multiplications),
   layout (onnxruntime only: reorders in and out of NCHWc, the even/odd slice splits), stem, head.
 A ReLU that oneDNN runs on its own is counted with the convolution before it.
-Usage: inference_breakdown.py ORT_PROFILE.json ONEDNN_LOG [ONEDNN_LOG ...]
+Usage: inference_breakdown.py WARM_UP_RUNS ORT_PROFILE.json ONEDNN_LOG [ONEDNN_LOG ...]
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ def ort_part(name: str, op: str, layers: Sequence[int]) -> Part:
     return ("head", "head") if not block else (stage, "other")
 
 
-def ort_runs(events: List[dict], layers: Sequence[int]) -> List[Counter]:
-    """Per timed run (the warm-up skipped), ms per part."""
-    runs = [e for e in events if e.get("cat") == "Session" and e.get("name") == "model_run"][1:]
+def ort_runs(events: List[dict], layers: Sequence[int], warm_up: int) -> List[Counter]:
+    """Per timed run (the first `warm_up` skipped), ms per part."""
+    runs = [e for e in events if e.get("cat") == "Session" and e.get("name") == "model_run"][warm_up:]
     nodes = [e for e in events if e.get("cat") == "Node" and e["name"].endswith("_kernel_time")]
     out = []
     for run in runs:
@@ -127,10 +127,10 @@ def table(ort: List[Counter], torch: List[Counter]) -> List[str]:
 
 def main(argv: List[str]) -> None:
     layers = PRESETS["reference"].encoder.layers
-    with open(argv[1]) as f:
-        ort = ort_runs(json.load(f), layers)
+    with open(argv[2]) as f:
+        ort = ort_runs(json.load(f), layers, int(argv[1]))
     torch: List[Counter] = []
-    for log in argv[2:]:
+    for log in argv[3:]:
         with open(log) as f:
             torch.append(onednn_run(f, layers))
     if not ort or not torch:

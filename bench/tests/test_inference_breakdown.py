@@ -51,11 +51,13 @@ def test_onnxruntime_nodes_by_name_and_operator():
     assert ort_part("/head/MatMul_kernel_time", "MatMul", LAYERS) == ("head", "head")
 
 
-def test_onnxruntime_profile_skips_the_warm_up_and_splits_runs():
+def test_onnxruntime_profile_skips_the_warm_up_runs_and_splits_runs():
     def node(ts, dur, name, op):
         return {"cat": "Node", "name": name + "_kernel_time", "ts": ts, "dur": dur, "args": {"op_name": op}}
 
     events = [
+        {"cat": "Session", "name": "model_run", "ts": -200, "dur": 100},
+        node(-190, 9000, "/encoder/blocks.0/conv2/Conv", "Conv"),
         {"cat": "Session", "name": "model_run", "ts": 0, "dur": 100},
         node(10, 5000, "/encoder/blocks.0/conv2/Conv", "Conv"),
         {"cat": "Session", "name": "model_run", "ts": 200, "dur": 100},
@@ -64,5 +66,5 @@ def test_onnxruntime_profile_skips_the_warm_up_and_splits_runs():
         {"cat": "Session", "name": "model_run", "ts": 400, "dur": 100},
         node(410, 4000, "/encoder/blocks.2/conv2/Conv", "Conv"),
     ]
-    runs = ort_runs(events, LAYERS)
+    runs = ort_runs(events, LAYERS, warm_up=2)
     assert runs == [{("stage1", "conv2"): 3.0, ("stage1", "masks"): 1.0}, {("stage2", "conv2"): 4.0}]
