@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { referenceGraph, startOrt, startTorch } from './inference-worker';
+import { referenceGraph, startOrt, startTorch, WARM_UP_RUNS } from './inference-worker';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const threads = Number(process.env.BENCH_THREADS ?? 2);
@@ -18,7 +18,7 @@ const graph = referenceGraph(
   path.resolve('test-output/bench/reference-classifier'),
   'classifier-stacked.onnx',
 );
-const { worker: ort, ready } = await startOrt(graph, threads, { profile: path.join(work, 'onnxruntime') });
+const ort = (await startOrt(graph, threads, { profile: path.join(work, 'onnxruntime') })).worker;
 const torch = await startTorch('classifier', threads);
 if (!torch.ready.frozen) throw new Error('PyTorch: the JIT-frozen classifier could not be built');
 
@@ -36,7 +36,7 @@ await ort.close();
 await torch.worker.close();
 execFileSync(
   '/usr/bin/python3',
-  ['bench/inference_breakdown.py', String(ready.warmUpRuns), String(profile), ...logs],
+  ['bench/inference_breakdown.py', String(WARM_UP_RUNS), String(profile), ...logs],
   {
     stdio: 'inherit',
   },

@@ -64,13 +64,18 @@ export class TimingWorker {
   }
 }
 
+// Untimed runs before the first timed one, the same for every peer: onnxruntime's arena grows over the
+// reference classifier's first two runs (135k and 46k page faults, none after; the second run 20% slower
+// than the ones after it).
+export const WARM_UP_RUNS = 2;
+
 /** bench/inference.ort.mjs for one ONNX file, with the engine's session options. */
 export function startOrt(
   file: string,
   threads: number,
   options: { lowMemory?: boolean; profile?: string } = {},
 ) {
-  const args = ['bench/inference.ort.mjs', file, String(threads)];
+  const args = ['bench/inference.ort.mjs', file, String(threads), String(WARM_UP_RUNS)];
   if (options.lowMemory) args.push('--low-memory');
   if (options.profile) args.push('--profile', options.profile);
   const label = `onnxruntime ${path.basename(file)}${options.lowMemory ? ' low-memory' : ''}`;
@@ -86,7 +91,7 @@ export function startTorch(net: 'unet' | 'classifier', threads: number) {
   return TimingWorker.start(
     `PyTorch ${net}`,
     '/usr/bin/python3',
-    ['bench/inference.torch.py', net, String(threads)],
+    ['bench/inference.torch.py', net, String(threads), String(WARM_UP_RUNS)],
     PYTORCH_MALLOC,
   );
 }

@@ -1,11 +1,11 @@
 // One network in onnxruntime-node with the engine's session options, long-lived for
 // `npm run bench:inference` (bench/inference-worker.ts): after the session is created and warmed
-// up it prints {"ready": true, "warmUpRuns"}, then answers each line of stdin with one JSON line:
+// up (WARM_UP untimed runs) it prints {"ready": true}, then answers each line of stdin with one JSON line:
 //   run          -> {"ms"}          one timed run
 //   save <file> [output] -> {"saved"}  one output of the last run (default the first), raw float32
 //   stats        -> {"peakRssMB"}   this process's peak RSS (its own: one network per process)
 //   profile      -> {"profile"}     with --profile: ends onnxruntime's per-node profile, its JSON file
-// Usage: inference.ort.mjs <file.onnx> THREADS [--low-memory] [--profile <file prefix>]
+// Usage: inference.ort.mjs <file.onnx> THREADS WARM_UP [--low-memory] [--profile <file prefix>]
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,7 +16,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { 'low-memory': { type: 'boolean', default: false }, profile: { type: 'string' } },
 });
-const [file, threadsArg] = positionals;
+const [file, threadsArg, warmUpArg] = positionals;
 const session = await ort.InferenceSession.create(file, {
   executionProviders: ['cpu'],
   graphOptimizationLevel: 'all',
@@ -35,13 +35,10 @@ for (const name of session.inputNames) {
   for (let i = 0; i < n; i++) data[i] = Math.sin(i * 0.37);
   feeds[name] = new ort.Tensor('float32', data, shape);
 }
-// Two untimed runs: onnxruntime's arena grows on the first two (135k and 46k page faults in the
-// reference classifier, the second run 20% slower than the ones after), then stays.
-const WARM_UP_RUNS = 2;
 let outputs;
-for (let i = 0; i < WARM_UP_RUNS; i++) outputs = await session.run(feeds);
+for (let i = 0; i < Number(warmUpArg); i++) outputs = await session.run(feeds);
 const answer = (value) => process.stdout.write(JSON.stringify(value) + '\n');
-answer({ ready: true, warmUpRuns: WARM_UP_RUNS });
+answer({ ready: true });
 for await (const line of createInterface({ input: process.stdin })) {
   const [command, arg, output = session.outputNames[0]] = line.trim().split(/\s+/, 3);
   if (command === 'run') {

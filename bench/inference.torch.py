@@ -1,12 +1,12 @@
 """One reference network (random weights) in PyTorch CPU, long-lived for `npm run bench:inference`
 (bench/inference-worker.ts): after building it (eager, and JIT-traced, frozen and optimised for
-inference) and two warm-up runs of each, it prints {"ready": true, "frozen": bool}, then answers
+inference) and WARM_UP untimed runs of each, it prints {"ready": true, "frozen": bool}, then answers
 each line of stdin with one JSON line:
   eager | frozen -> {"ms"}          one timed run
   stats          -> {"peakRssMB"}   this process's peak RSS (eager and JIT together)
   verbose <file> -> {"ms"}          one JIT-frozen run with oneDNN's verbose log (a line per primitive
                                     and its time) written to <file>
-Usage: inference.torch.py unet|classifier THREADS
+Usage: inference.torch.py unet|classifier THREADS WARM_UP
 """
 import ctypes
 import json
@@ -22,9 +22,7 @@ from models.training.config import PRESETS  # noqa: E402
 from models.training.export import random_models  # noqa: E402
 from models.training.gradcam import ClassifierWithCam  # noqa: E402
 
-WARM_UP_RUNS = 2
-
-net, threads = sys.argv[1], int(sys.argv[2])
+net, threads, warm_up = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 torch.set_num_threads(threads)
 cfg = PRESETS["reference"]
 classifier, unet, _ = random_models(cfg, 1)
@@ -68,9 +66,8 @@ with torch.no_grad():
         runners["frozen"] = lambda: frozen(*inputs)
     except Exception as err:  # tracing the in-graph Grad-CAM may not be supported; eager still counts
         print(f"jit freeze failed for {net}: {err}", file=sys.stderr)
-    # As many untimed runs as onnxruntime's worker (bench/inference.ort.mjs), which needs two.
     for run in runners.values():
-        for _ in range(WARM_UP_RUNS):
+        for _ in range(warm_up):
             run()
     answer({"ready": True, "frozen": "frozen" in runners})
     for line in sys.stdin:

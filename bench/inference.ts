@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { InferenceEngine, loadModelFolder } from '../electron/inference';
-import { referenceGraph, startOrt, startTorch, type TimingWorker } from './inference-worker';
+import { referenceGraph, startOrt, startTorch, WARM_UP_RUNS, type TimingWorker } from './inference-worker';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const threads = Number(process.env.BENCH_THREADS ?? 2);
@@ -199,7 +199,7 @@ async function reference(): Promise<void> {
   );
   const manifest = loadModelFolder(dir).manifest;
   console.log(
-    `\n## Reference architecture (random weights), CPU, ${threads} threads, median of ${runs} interleaved runs after warm-up`,
+    `\n## Reference architecture (random weights), CPU, ${threads} threads, median of ${runs} interleaved runs after ${WARM_UP_RUNS} untimed ones`,
   );
   console.log(`machine load average at the start: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
   console.log(
