@@ -16,7 +16,7 @@ import argparse
 import json
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -25,9 +25,10 @@ from scipy import ndimage
 from torch import nn
 
 from ..dataset import Exam, load_dataset
-from ..lesion_maps import exam_lesion_maps
+from ..lesion_maps import MAPS
 from ..metrics import auc, bootstrap_auc_ci, pointing_hit
 
+STRUCTURAL_CODES = next(codes for name, _, codes, _ in MAPS if name == "structural")
 MIMIC_CODES = (7, 11, 12)  # electron/phantom/lesions.ts: sclerosis, bone bud, osteophyte
 READOUTS = ("max", "top50", "top200", "top800", "sum>0.5", "mass", "blobs>=5", "slices>0.5")
 
@@ -93,13 +94,15 @@ def main() -> None:
     unseen = [e for e in ds.exams if e.site == a.unseen_site]
     print(f"train {len(train)}, validation {len(val)}, unseen ({a.unseen_site}) {len(unseen)}", flush=True)
 
-    data: Dict[str, Tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    # Per exam: T1, its structural lesion map, and the voxels crops centre on (lesions, mimics).
+    data: Dict[str, Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
     for e in train + val + unseen:
-        maps = exam_lesion_maps(ds, e)
-        if maps is None:
-            raise SystemExit(f"{ds.folder}: exam {e.id} has no lesion masks (t1Mask / stirMask)")
+        if not ds.has(e, "t1Mask"):
+            raise SystemExit(f"{ds.folder}: exam {e.id} has no T1 lesion mask (t1Mask)")
         codes = np.rint(ds.volume(e, "t1Mask")).astype(np.int16)
-        data[e.id] = (ds.volume(e, "t1"), maps[1].astype(np.float32), np.argwhere(np.isin(codes, MIMIC_CODES)))
+        lesions = np.isin(codes, STRUCTURAL_CODES)
+        data[e.id] = (ds.volume(e, "t1"), lesions.astype(np.float32), np.argwhere(lesions),
+                      np.argwhere(np.isin(codes, MIMIC_CODES)))
     prone = np.zeros(ds.grid_size, bool)
     for e in train:
         prone |= data[e.id][1] > 0
@@ -107,8 +110,7 @@ def main() -> None:
     prone_idx = np.argwhere(prone)
 
     def crop(e: Exam) -> Tuple[np.ndarray, np.ndarray]:
-        x, m, mimics = data[e.id]
-        lesions = np.argwhere(m > 0)
+        x, m, lesions, mimics = data[e.id]
         u = rng.random()
         if len(lesions) and u < 0.35:
             centre = lesions[rng.integers(len(lesions))]
@@ -128,12 +130,12 @@ def main() -> None:
 
     net = T1StructuralDetector(a.width)
 
-    def evaluate(exams: List[Exam], scores: Dict[str, Dict[str, float]] = None) -> Dict[str, float]:
+    def evaluate(exams: List[Exam], scores: Optional[Dict[str, Dict[str, float]]] = None) -> Dict[str, float]:
         net.eval()
         rows, voxel_p, voxel_m = [], [], []
         with torch.no_grad():
             for e in exams:
-                x, m, _ = data[e.id]
+                x, m, _, _ = data[e.id]
                 p = torch.sigmoid(net(torch.from_numpy(x)[None, None]))[0, 0].numpy()
                 rows.append((e.labels["structural"], readouts(p), float(m.sum())))
                 if scores is not None:
