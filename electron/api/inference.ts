@@ -4,6 +4,11 @@ import { float32ArraySchema, method, volumeGeometrySchema } from './contract';
 export const taskKeys = ['active_inflammation', 'asas_bme', 'structural'] as const;
 export type TaskKey = (typeof taskKeys)[number];
 export const camSequences = ['t1', 'stir'] as const;
+export type CamSequence = (typeof camSequences)[number];
+export const heatmapKinds = ['grad-cam', 'lesion-probability'] as const;
+export type HeatmapKind = (typeof heatmapKinds)[number];
+const heatmapKindsSchema = z.object({ t1: z.enum(heatmapKinds), stir: z.enum(heatmapKinds) });
+export type HeatmapKinds = z.infer<typeof heatmapKindsSchema>;
 
 const operatingPointSchema = z.object({
   sensitivity: z.number().min(0).max(1).optional(),
@@ -31,6 +36,18 @@ export function heatmapNote(h: HeatmapOnLesion | undefined): string {
   return `Map maximum on a lesion in ${where}.`;
 }
 
+/** A heat map's name in captions: what its values mean. */
+export function heatmapName(kind: HeatmapKind | undefined): string {
+  return kind === 'lesion-probability' ? 'lesion probability (0 to 1)' : 'Grad-CAM (relative units)';
+}
+
+/** The colour bar's legend for a task's maps on the sequences shown; absent kinds (older results) are Grad-CAM. */
+export function heatmapLegend(kinds: HeatmapKinds | undefined, shown: readonly CamSequence[]): string {
+  const names = shown.map((s) => heatmapName(kinds?.[s]));
+  if (names.length === 0 || names.every((n) => n === names[0])) return names[0] ?? heatmapName(undefined);
+  return shown.map((s, n) => `${s.toUpperCase()}: ${names[n]}`).join('; ');
+}
+
 export const taskResultSchema = z.object({
   key: z.enum(taskKeys),
   label: z.string(),
@@ -39,6 +56,8 @@ export const taskResultSchema = z.object({
   positive: z.boolean(),
   operatingPoint: operatingPointSchema,
   heatmapOnLesion: heatmapOnLesionSchema.optional(),
+  /** what the task's map shows on each sequence; absent: Grad-CAM on both */
+  heatmaps: heatmapKindsSchema.optional(),
 });
 export type TaskResult = z.infer<typeof taskResultSchema>;
 
@@ -91,7 +110,7 @@ export const methods = {
   'inference.cam': method(
     studyParams.extend({ task: z.enum(taskKeys), sequence: z.enum(camSequences) }).strict(),
     camSchema,
-    'One Grad-CAM volume in the patient space of the stack it was computed for.',
+    "One heat map (Grad-CAM or a detector's lesion probability) in the patient space of the stack it was computed for.",
   ),
 };
 

@@ -5,7 +5,7 @@ import { camOnto } from './cam';
 import type { ModelOutput } from './result';
 
 /**
- * Writes each Grad-CAM as NIfTI on its source stack's own grid (same dims and affine as that
+ * Writes each heat map (Grad-CAM, or a detector's lesion probability) as NIfTI on its source stack's own grid (same dims and affine as that
  * stack exported by `sij volume`), so it lies over the original slices voxel for voxel.
  * Returns the files written.
  */
@@ -15,7 +15,9 @@ export function writeCamNifti(output: ModelOutput, dir: string): string[] {
     const stack = output.result.stacks[cam.sequence];
     const onStack = camOnto(cam.volume, { dims: stack.dims, affine: stack.affine });
     const file = path.join(dir, `cam_${cam.task}_${cam.sequence}.nii.gz`);
-    writeNifti(file, onStack, { datatype: 'float32', description: `Grad-CAM ${cam.task} ${cam.sequence}` });
+    const kind = output.result.tasks[cam.task].heatmaps?.[cam.sequence] ?? 'grad-cam';
+    const what = kind === 'lesion-probability' ? 'lesion probability' : 'Grad-CAM';
+    writeNifti(file, onStack, { datatype: 'float32', description: `${what} ${cam.task} ${cam.sequence}` });
     return file;
   });
 }

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { SEQUENCE_KEYS, TASK_KEYS, type ModelManifest, type SequenceKey, type TaskKey } from './manifest';
+import {
+  SEQUENCE_KEYS,
+  TASK_KEYS,
+  type HeatmapKind,
+  type ModelManifest,
+  type SequenceKey,
+  type TaskKey,
+} from './manifest';
 import type { InstalledModel } from './model-store';
 import type { ModelResult } from './result';
 
@@ -29,15 +36,26 @@ export function heatmapOnLesion(manifest: ModelManifest, task: TaskKey): Heatmap
   return { sequence: parsed.data.sequence, hits: parsed.data.hits, exams: parsed.data.positiveExamsWithMask };
 }
 
+export type HeatmapKinds = Record<SequenceKey, HeatmapKind>;
+
+/** What the task's map shows on each sequence (manifest `tasks[].heatmaps`; Grad-CAM where it is silent). */
+export function heatmapKinds(manifest: ModelManifest, task: TaskKey): HeatmapKinds {
+  const stated = manifest.tasks.find((t) => t.key === task)?.heatmaps;
+  return { t1: stated?.t1 ?? 'grad-cam', stir: stated?.stir ?? 'grad-cam' };
+}
+
 /**
- * A result cached before results carried `heatmapOnLesion`, completed from the manifest of the model it
- * was computed with (the cache key includes that model's hash).
+ * A result cached before results carried `heatmapOnLesion` and `heatmaps`, completed from the manifest of
+ * the model it was computed with (the cache key includes that model's hash).
  */
 export function withHeatmapEvidence(result: ModelResult, manifest: ModelManifest): ModelResult {
   const tasks = { ...result.tasks };
   for (const key of TASK_KEYS)
-    if (tasks[key].heatmapOnLesion === undefined)
-      tasks[key] = { ...tasks[key], heatmapOnLesion: heatmapOnLesion(manifest, key) };
+    tasks[key] = {
+      ...tasks[key],
+      heatmapOnLesion: tasks[key].heatmapOnLesion ?? heatmapOnLesion(manifest, key),
+      heatmaps: tasks[key].heatmaps ?? heatmapKinds(manifest, key),
+    };
   return { ...result, tasks };
 }
 

@@ -7,9 +7,11 @@ export type { StackChoice, StackOverrides, SelectedStacks, SelectionRules, Warni
 export { zscore } from './normalise';
 export * from './quality';
 export {
+  heatmapKinds,
   heatmapOnLesion,
   withHeatmapEvidence,
   withInstalledHeatmapEvidence,
+  type HeatmapKinds,
   type HeatmapOnLesion,
 } from './heatmap-evidence';
 export { prepareExam, type PreparedExam, type PreparedSequence } from './prepare';

@@ -7,6 +7,13 @@ export type TaskKey = (typeof TASK_KEYS)[number];
 export const SEQUENCE_KEYS = ['t1', 'stir'] as const;
 export type SequenceKey = (typeof SEQUENCE_KEYS)[number];
 
+/**
+ * What a task's heat map on a sequence shows: the classifier's Grad-CAM (relative units), or a detector's
+ * probability that the voxel holds a lesion (0 to 1). A manifest that says nothing means Grad-CAM.
+ */
+export const HEATMAP_KINDS = ['grad-cam', 'lesion-probability'] as const;
+export type HeatmapKind = (typeof HEATMAP_KINDS)[number];
+
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (sha256)');
 /** A file inside the model folder: relative, no way out of the folder. */
 const relativeFile = z
@@ -94,6 +101,9 @@ export const manifestSchema = z.object({
         label: z.string().min(1),
         threshold: fraction,
         operatingPoint: operatingPointSchema,
+        heatmaps: z
+          .object({ t1: z.enum(HEATMAP_KINDS).optional(), stir: z.enum(HEATMAP_KINDS).optional() })
+          .optional(),
       }),
     )
     .length(3)

@@ -2,7 +2,7 @@ import type { Volume } from '../imaging';
 import type { DicomStack } from '../dicom';
 import { camOnto, camVolume } from './cam';
 import { inputKey, resultKey } from './input-key';
-import { heatmapOnLesion } from './heatmap-evidence';
+import { heatmapKinds, heatmapOnLesion } from './heatmap-evidence';
 import { TASK_KEYS, SEQUENCE_KEYS, type TaskKey } from './manifest';
 import { runNetworks } from './networks';
 import { prepareExam, type PrepareStage } from './prepare';
@@ -106,6 +106,7 @@ export async function readExam(
         positive: probability >= task.threshold,
         operatingPoint: task.operatingPoint,
         heatmapOnLesion: heatmapOnLesion(manifest, task.key),
+        heatmaps: heatmapKinds(manifest, task.key),
       };
       return [task.key, outcome];
     }),

@@ -1,6 +1,6 @@
 import type { Volume } from '../imaging';
 import type { SequenceKey, TaskKey } from './manifest';
-import type { HeatmapOnLesion } from './heatmap-evidence';
+import type { HeatmapKinds, HeatmapOnLesion } from './heatmap-evidence';
 import type { ProviderName } from './providers';
 
 export interface TaskOutcome {
@@ -11,6 +11,8 @@ export interface TaskOutcome {
   operatingPoint: { sensitivity?: number; specificity?: number; set?: string };
   /** the model's own pointing game for this task; absent where the model was not checked */
   heatmapOnLesion?: HeatmapOnLesion;
+  /** what the task's map shows on each sequence; absent in results cached before maps had kinds */
+  heatmaps?: HeatmapKinds;
 }
 
 export interface StackRef {

@@ -1,6 +1,6 @@
 import { loadStackVolume, type DicomStack, type DicomStudy } from '../dicom';
 import type { Volume } from '../imaging';
-import { heatmapNote, type HeatmapOnLesion } from '../api';
+import { heatmapName, heatmapNote, type HeatmapKind, type HeatmapOnLesion } from '../api';
 import type { SourceInstance } from './export/sr';
 import { fingerprintFiles } from './imageHash';
 import { renderKeyImage } from './report/keyImage';
@@ -71,11 +71,13 @@ export interface CamVolume {
   volume: Volume;
   /** the model's own pointing game for the task (undefined: not checked) */
   heatmapOnLesion?: HeatmapOnLesion;
+  /** what the map shows (undefined: Grad-CAM) */
+  kind?: HeatmapKind;
 }
 
 /** A key image's caption with its heat map: what is drawn, and how far the map can be trusted to point. */
 export function camCaption(label: string, slice: number, cam: CamVolume): string {
-  return `${label}, image ${slice + 1}, Grad-CAM ${cam.task.replace('_', ' ')} (inferno scale 0 to max, transparent below 20%). ${heatmapNote(cam.heatmapOnLesion)}`;
+  return `${label}, image ${slice + 1}, ${cam.task.replace('_', ' ')} heat map, ${heatmapName(cam.kind)} (inferno scale 0 to max, transparent below 20%). ${heatmapNote(cam.heatmapOnLesion)}`;
 }
 
 /**

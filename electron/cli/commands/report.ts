@@ -128,6 +128,7 @@ function cachedCams(db: Database.Database | null, studyUid: string, dataDir: str
     sequence: c.sequence,
     volume: c.volume,
     heatmapOnLesion: result.tasks[c.task].heatmapOnLesion,
+    kind: result.tasks[c.task].heatmaps?.[c.sequence],
   }));
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  heatmapKinds,
   heatmapOnLesion,
   loadModelFolder,
   withHeatmapEvidence,
@@ -10,7 +11,7 @@ import {
   type ModelManifest,
   type ModelResult,
 } from '../../../electron/inference';
-import { heatmapNote } from '../../../electron/api';
+import { heatmapLegend, heatmapNote } from '../../../electron/api';
 import { camCaption, type CamVolume } from '../../../electron/reading';
 
 const FIXTURE = path.resolve('test/fixtures/models/random-small');
@@ -80,7 +81,7 @@ describe("a task's heat map against true lesions (the model's pointing game)", (
       },
     };
     expect(camCaption('T1', 4, { ...cam, heatmapOnLesion: { sequence: 't1', hits: 4, exams: 32 } })).toBe(
-      'T1, image 5, Grad-CAM structural (inferno scale 0 to max, transparent below 20%). ' +
+      'T1, image 5, structural heat map, Grad-CAM (relative units) (inferno scale 0 to max, transparent below 20%). ' +
         'Map maximum on a lesion in only 4 of 32 positive test exams (T1): this map does not show where the finding is.',
     );
   });
@@ -104,6 +105,7 @@ describe("a task's heat map against true lesions (the model's pointing game)", (
     expect(done.tasks.asas_bme.heatmapOnLesion).toEqual(own);
     expect(done.tasks.active_inflammation.heatmapOnLesion).toBeUndefined();
     expect(cached.tasks.structural.heatmapOnLesion).toBeUndefined(); // the cached object is not changed
+    expect(done.tasks.structural.heatmaps).toEqual({ t1: 'grad-cam', stir: 'grad-cam' });
   });
 
   it('completes it from the installed model whose manifest hash the result records, and from no other', () => {
@@ -126,5 +128,61 @@ describe("a task's heat map against true lesions (the model's pointing game)", (
     const other = withInstalledHeatmapEvidence(cached, [installed('b'.repeat(64))]);
     expect(other).toBe(cached);
     expect(other.tasks.structural.heatmapOnLesion).toBeUndefined();
+  });
+});
+
+describe('what a heat map shows (manifest tasks[].heatmaps)', () => {
+  const withKinds = (heatmaps: Record<string, string> | undefined): ModelManifest => {
+    const base = loadModelFolder(FIXTURE).manifest;
+    return {
+      ...base,
+      tasks: base.tasks.map((t) => (t.key === 'structural' ? { ...t, heatmaps } : t)),
+    } as ModelManifest;
+  };
+
+  it('is Grad-CAM where the manifest is silent, and what it states otherwise', () => {
+    const manifest = withKinds({ t1: 'lesion-probability' });
+    expect(heatmapKinds(manifest, 'structural')).toEqual({ t1: 'lesion-probability', stir: 'grad-cam' });
+    expect(heatmapKinds(manifest, 'asas_bme')).toEqual({ t1: 'grad-cam', stir: 'grad-cam' });
+  });
+
+  it('the shipped model states each of its maps', () => {
+    const raw = JSON.parse(readFileSync(path.resolve('models/sij-demo-synthetic/manifest.json'), 'utf8'));
+    const manifest = loadModelFolder(path.resolve('models/sij-demo-synthetic')).manifest;
+    for (const task of raw.tasks)
+      expect(heatmapKinds(manifest, task.key)).toEqual({
+        t1: 'grad-cam',
+        stir: 'grad-cam',
+        ...task.heatmaps,
+      });
+  });
+
+  it('names one kind once and mixed kinds per sequence in the colour-bar legend', () => {
+    const mixed = { t1: 'lesion-probability', stir: 'grad-cam' } as const;
+    expect(heatmapLegend(mixed, ['t1', 'stir'])).toBe(
+      'T1: lesion probability (0 to 1); STIR: Grad-CAM (relative units)',
+    );
+    expect(heatmapLegend(mixed, ['t1'])).toBe('lesion probability (0 to 1)');
+    expect(heatmapLegend(undefined, ['t1', 'stir'])).toBe('Grad-CAM (relative units)');
+    expect(heatmapLegend(mixed, [])).toBe('Grad-CAM (relative units)');
+  });
+
+  it("names a detector's map under a report's key image", () => {
+    const cam: CamVolume = {
+      task: 'structural',
+      sequence: 't1',
+      kind: 'lesion-probability',
+      volume: {
+        dims: [1, 1, 1],
+        spacing: [1, 1, 1],
+        affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+        data: new Float32Array(1),
+      },
+      heatmapOnLesion: { sequence: 't1', hits: 27, exams: 30 },
+    };
+    expect(camCaption('T1', 0, cam)).toBe(
+      'T1, image 1, structural heat map, lesion probability (0 to 1) (inferno scale 0 to max, transparent below 20%). ' +
+        'Map maximum on a lesion in 27 of 30 positive test exams (T1).',
+    );
   });
 });
