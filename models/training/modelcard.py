@@ -55,9 +55,30 @@ def _metrics_table(tasks: List[Dict], metrics: Dict) -> List[str]:
     return rows
 
 
+def _structural_detector_lines(sd: Dict, m: Dict) -> List[str]:
+    """Step 6 of "How it works", for a model with a structural stage (export_structural.py)."""
+    w = sd["stacking"]["weights"]
+    lines = [
+        "6. **Structural detector.** The encoder's cells are too coarse for erosions (a few voxels of lost dark",
+        "   cortical line), so a second, small network reads the denoised T1 at full resolution and gives every",
+        f"   voxel a probability of a structural lesion ({sd['network']}). Its exam score is the {sd['readout']}.",
+        f"   The structural probability stacks the two: sigmoid({w[0]:.2f} x classifier logit + {w[1]:.2f} x detector",
+        f"   logit {sd['stacking']['bias']:+.2f}), weights fitted on the validation split. The T1 heat map of the structural",
+        "   task is the detector's probability (its maximum in each heat-map cell), not Grad-CAM; the STIR one is the",
+        "   classifier's Grad-CAM.",
+    ]
+    if m.get("classifierAlone") and m.get("detectorAlone"):
+        lines.append(
+            f"   On the unseen site, structural change alone: classifier {_auc(m['classifierAlone'])}, detector "
+            f"{_auc(m['detectorAlone'])} (AUC, 95% CI); the stack is in the results below."
+        )
+    return lines
+
+
 def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
     tasks = manifest["tasks"]
     td = manifest["trainingData"]
+    sd = manifest.get("architecture", {}).get("structuralDetector")
     metrics = manifest.get("metrics", {})
     lines = [
         f"# Model card: {manifest['name']} ({manifest['id']} {manifest['version']})",
@@ -72,7 +93,8 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         "## What it does",
         "Reads one sacroiliac-joint MRI examination (semicoronal T1-weighted and STIR) and gives three",
         "probabilities, each compared with a fixed threshold, plus a heat map (Grad-CAM) per task and sequence",
-        "showing which regions drove the result:",
+        "showing which regions drove the result"
+        + (" (for structural change on T1: the structural detector's lesion probability, step 6):" if sd else ":"),
         "",
     ]
     for t in tasks:
@@ -102,6 +124,7 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         "   cells per sequence) and up-sampled by the workstation. It is coarse: one cell spans about",
         f"   {cfg.grid_size[0] // feature_grid(cfg)[0] * cfg.grid_spacing[0]:.0f} mm through-plane and "
         f"{cfg.grid_size[1] // feature_grid(cfg)[1] * cfg.grid_spacing[1]:.0f} mm in-plane.",
+        *(_structural_detector_lines(sd, metrics.get("structuralDetector", {})) if sd else []),
         "",
         "## Training data",
         td["description"],

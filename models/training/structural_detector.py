@@ -1,0 +1,170 @@
+"""A full-resolution T1 detector of structural lesions (docs/MODEL.md, "The structural detector").
+
+The classifier's encoder works in 8 mm cells, and its T1 map learned where structural lesions occur,
+not what they look like: erosions are 30-55 voxels of 3.5 x 2 x 2 mm, mostly a lost dark cortical line.
+This small 3D CNN reads the T1 volume at the grid's own resolution and is trained on lesion masks
+(erosion, fat lesion, backfill, ankylosis) on crops: a third centred on a structural lesion, a quarter
+on a T1 mimic the structural rule does not count (sclerosis, bone bud, osteophyte), a quarter in the
+lesion-prone region of any training exam, the rest anywhere. Its exam-level score is the mean of the
+map's top k voxels, k chosen on validation; structural_stage.py stacks it on the classifier's logit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .lesion_maps import MAPS
+
+STRUCTURAL_CODES = next(codes for name, _, codes, _ in MAPS if name == "structural")
+MIMIC_CODES = (7, 11, 12)  # electron/phantom/lesions.ts: sclerosis, bone bud, osteophyte
+# Exam-level readouts: the mean of the map's top k voxels (k = 1 is the maximum). All of them are a
+# TopK and a mean in ONNX, so the chosen one runs inside the exported graph.
+TOP_K = {"max": 1, "top50": 50, "top200": 200, "top800": 800}
+
+
+class T1StructuralDetector(nn.Module):
+    """Receptive field 5 slices x 15 x 15 voxels (17.5 x 30 x 30 mm): a joint's cortical line and the
+    marrow either side of it. Output: one logit per voxel."""
+
+    def __init__(self, width: int):
+        super().__init__()
+        w = width
+
+        def unit(cin: int, cout: int, kernel, padding, dilation=1) -> List[nn.Module]:
+            return [nn.Conv3d(cin, cout, kernel, padding=padding, dilation=dilation), nn.BatchNorm3d(cout), nn.ReLU()]
+
+        self.net = nn.Sequential(
+            nn.Conv3d(1, w, (1, 3, 3), padding=(0, 1, 1)), nn.ReLU(),
+            *unit(w, w, 3, 1),
+            *unit(w, 2 * w, (1, 3, 3), (0, 2, 2), (1, 2, 2)),
+            *unit(2 * w, 2 * w, 3, 1),
+            *unit(2 * w, 2 * w, (1, 3, 3), (0, 2, 2), (1, 2, 2)),
+            nn.Conv3d(2 * w, 1, 1),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+
+def top_k_mean(p: torch.Tensor, k: int) -> torch.Tensor:
+    """[N, ...] probability maps -> [N]: the mean of each map's k largest voxels."""
+    return torch.topk(p.reshape(p.shape[0], -1), k, dim=1).values.mean(dim=1)
+
+
+def probability_logit(p: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
+    """log(p / (1 - p)) with p kept inside [eps, 1 - eps]: a readout of 0 or 1 stays finite."""
+    p = p.clamp(eps, 1.0 - eps)
+    return torch.log(p) - torch.log1p(-p)
+
+
+@dataclass(frozen=True)
+class ExamVolumes:
+    """What the crop sampler needs of one exam."""
+
+    t1: np.ndarray  # [D, H, W] the detector's input
+    lesions: np.ndarray  # [D, H, W] float32, 1 on structural lesion voxels
+    lesion_voxels: np.ndarray  # [n, 3] indices of the lesion voxels
+    mimic_voxels: np.ndarray  # [m, 3] indices of T1 mimic voxels
+
+
+def exam_volumes(t1: np.ndarray, t1_codes: np.ndarray) -> ExamVolumes:
+    codes = np.rint(t1_codes).astype(np.int16)
+    lesions = np.isin(codes, STRUCTURAL_CODES)
+    return ExamVolumes(t1, lesions.astype(np.float32), np.argwhere(lesions), np.argwhere(np.isin(codes, MIMIC_CODES)))
+
+
+def lesion_prone_region(exams: Sequence[ExamVolumes]) -> np.ndarray:
+    """Voxels within one voxel of a structural lesion in any of the exams: where hard negatives live."""
+    prone = np.zeros(exams[0].t1.shape, bool)
+    for e in exams:
+        prone |= e.lesions > 0
+    grown = F.max_pool3d(torch.from_numpy(prone.astype(np.float32))[None, None], 3, 1, 1)[0, 0]
+    return grown.numpy() > 0
+
+
+class CropSampler:
+    def __init__(self, prone: np.ndarray, crop: Sequence[int], rng: np.random.Generator):
+        self.prone_voxels = np.argwhere(prone)
+        self.crop = tuple(crop)
+        self.rng = rng
+
+    def __call__(self, e: ExamVolumes) -> Tuple[np.ndarray, np.ndarray]:
+        rng = self.rng
+        u = rng.random()
+        if len(e.lesion_voxels) and u < 0.35:
+            centre = e.lesion_voxels[rng.integers(len(e.lesion_voxels))]
+        elif len(e.mimic_voxels) and u < 0.6:
+            centre = e.mimic_voxels[rng.integers(len(e.mimic_voxels))]
+        elif u < 0.85 and len(self.prone_voxels):
+            centre = self.prone_voxels[rng.integers(len(self.prone_voxels))]
+        else:
+            centre = np.array([rng.integers(n) for n in e.t1.shape])
+        start = [int(np.clip(c - k // 2 + rng.integers(-(k // 4), k // 4 + 1), 0, n - k))
+                 for c, k, n in zip(centre, self.crop, e.t1.shape)]
+        window = tuple(slice(s, s + k) for s, k in zip(start, self.crop))
+        xs, ms = e.t1[window], e.lesions[window]
+        if rng.random() < 0.5:  # left-right flip
+            xs, ms = xs[:, :, ::-1], ms[:, :, ::-1]
+        return np.ascontiguousarray(xs), np.ascontiguousarray(ms)
+
+
+@torch.no_grad()
+def probability_map(net: T1StructuralDetector, t1: np.ndarray) -> np.ndarray:
+    was_training = net.training
+    net.eval()
+    p = torch.sigmoid(net(torch.from_numpy(t1)[None, None]))[0, 0].numpy()
+    net.train(was_training)
+    return p
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    epochs: int = 12
+    width: int = 16
+    lr: float = 2e-3
+    crop: Tuple[int, int, int] = (6, 48, 48)
+    crops_per_exam: int = 6
+    batch: int = 8
+    pos_weight: float = 5.0
+
+
+def train_detector(
+    train: Sequence[ExamVolumes],
+    opts: TrainOptions,
+    rng: np.random.Generator,
+    after_epoch: Callable[[int, float, T1StructuralDetector], None],
+) -> T1StructuralDetector:
+    """AdamW with a one-cycle schedule, BCE with a positive weight on the lesion voxels; calls
+    `after_epoch(epoch, mean loss, net)` so the caller can validate and keep the best state."""
+    net = T1StructuralDetector(opts.width)
+    sample = CropSampler(lesion_prone_region(train), opts.crop, rng)
+    opt = torch.optim.AdamW(net.parameters(), lr=opts.lr, weight_decay=1e-4)
+    steps = max(1, len(train) * opts.crops_per_exam // opts.batch)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=opts.lr, total_steps=steps * opts.epochs, pct_start=0.1)
+    pos_weight = torch.tensor(opts.pos_weight)
+    for epoch in range(opts.epochs):
+        order = rng.integers(len(train), size=steps * opts.batch)
+        total = 0.0
+        for b in range(steps):
+            xs, ms = zip(*(sample(train[i]) for i in order[b * opts.batch : (b + 1) * opts.batch]))
+            logit = net(torch.from_numpy(np.stack(xs))[:, None])
+            loss = F.binary_cross_entropy_with_logits(logit, torch.from_numpy(np.stack(ms))[:, None], pos_weight=pos_weight)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            schedule.step()
+            total += loss.item()
+        after_epoch(epoch, total / steps, net)
+    return net
+
+
+def readout_scores(p: np.ndarray) -> Dict[str, float]:
+    """Every TOP_K readout of one [D, H, W] probability map."""
+    t = torch.from_numpy(np.ascontiguousarray(p))[None]
+    return {name: float(top_k_mean(t, k)[0]) for name, k in TOP_K.items()}

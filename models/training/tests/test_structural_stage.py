@@ -1,0 +1,91 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from models.training.structural_detector import TOP_K, T1StructuralDetector, readout_scores, top_k_mean
+from models.training.structural_stage import cam_grid_map
+from models.training.tensors import read_f32, write_f32
+from models.training.tests.test_pipeline import GRID, make_dataset
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_readouts_of_a_worked_example():
+    p = np.zeros((4, 20, 20), np.float32)
+    p[1, 2:4, 2:5] = 0.9  # six voxels
+    p[2:4, 7, 7] = 0.6  # two voxels
+    p[0, 0, 0] = 0.4
+    r = readout_scores(p)
+    assert r["max"] == np.float32(0.9)
+    assert abs(r["top50"] - (6 * 0.9 + 2 * 0.6 + 0.4) / 50) < 1e-6
+    assert abs(r["top200"] - (6 * 0.9 + 2 * 0.6 + 0.4) / 200) < 1e-6
+    assert abs(float(top_k_mean(torch.from_numpy(p)[None], 7)[0]) - (6 * 0.9 + 0.6) / 7) < 1e-6
+    assert set(r) == set(TOP_K)
+
+
+def test_receptive_field_is_5_slices_by_15_by_15_voxels():
+    torch.manual_seed(0)
+    net = T1StructuralDetector(4).eval()
+    x = torch.randn(1, 1, 11, 41, 41, requires_grad=True)
+    net(x)[0, 0, 5, 20, 20].backward()
+    reached = (x.grad[0, 0].abs() > 0).nonzero()
+    extent = [int(reached[:, i].max() - reached[:, i].min() + 1) for i in range(3)]
+    assert extent == [5, 15, 15]
+
+
+def test_the_cam_grid_map_is_the_maximum_of_each_cell():
+    p = np.zeros((2, 8, 8), np.float32)
+    p[1, 5, 2] = 0.7
+    p[1, 4, 3] = 0.2
+    pooled = cam_grid_map(p, [2, 2, 2])
+    expected = np.zeros((2, 2, 2), np.float32)
+    expected[1, 1, 0] = 0.7
+    np.testing.assert_array_equal(pooled, expected)
+
+
+def fake_model_outputs(dataset: Path, out: Path) -> None:
+    """What onnx-outputs.mjs writes, from an identity 'denoiser' and a classifier logit that knows a little."""
+    doc = json.loads((dataset / "dataset.json").read_text())
+    out.mkdir()
+    outputs = {}
+    rng = np.random.default_rng(1)
+    for e in doc["exams"]:
+        write_f32(out / f"{e['id']}.t1denoised.f32", read_f32(dataset / e["files"]["t1"], GRID))
+        z = [float(rng.normal() + (1.0 if e["labels"][t] else 0.0)) for t in ("active_inflammation", "asas_bme", "structural")]
+        outputs[e["id"]] = {"logits": z, "logitsRawInput": z}
+    (out / "outputs.json").write_text(json.dumps({"model": {"id": "fixture"}, "outputs": outputs}))
+
+
+def test_a_run_stacks_the_detector_on_the_classifier_and_scores_the_unseen_site_once(tmp_path):
+    (tmp_path / "ds").mkdir()
+    make_dataset(tmp_path / "ds", per_site=20)
+    fake_model_outputs(tmp_path / "ds", tmp_path / "outputs")
+    run = tmp_path / "run"
+    subprocess.run(
+        [sys.executable, "-m", "models.training.structural_stage", "--dataset", str(tmp_path / "ds"),
+         "--model-outputs", str(tmp_path / "outputs"), "--run", str(run), "--unseen-site", "c", "--epochs", "2",
+         "--width", "4", "--crop", "4", "16", "16", "--crops-per-exam", "2", "--cam-grid", "8", "8", "8"],
+        check=True, capture_output=True, cwd=REPO,
+    )
+    report = json.loads((run / "report.json").read_text())
+    assert report["split"] == {"train": 32, "validation": 8, "unseen": 20}
+    assert report["detector"]["readout"] in TOP_K and len(report["detector"]["history"]) == 2
+    assert len(report["stacker"]["weights"]) == 2
+    scores = report["unseenExamScores"]
+    assert len(scores) == 20
+    w, b = report["stacker"]["weights"], report["stacker"]["bias"]
+    for s in scores.values():  # the reported probability is the stack of the two reported logits
+        z = w[0] * s["classifierLogit"] + w[1] * s["detectorLogit"] + b
+        assert abs(s["probability"] - 1 / (1 + np.exp(-z))) < 1e-9
+    stacked = report["unseen"]["stacked"]
+    assert stacked["positives"] == sum(s["structural"] for s in scores.values()) == 10
+    called = sum(s["probability"] >= report["task"]["threshold"] for s in scores.values())
+    assert stacked["confusion"]["tp"] + stacked["confusion"]["fp"] == called
+    game = report["unseen"]["pointingGame"]["camGrid"]
+    assert game["positiveExamsWithMask"] == 10 and 0 <= game["hits"] <= 10
+    saved = torch.load(run / "detector.pt")
+    assert saved["topK"] == TOP_K[report["detector"]["readout"]] and saved["width"] == 4
