@@ -53,6 +53,8 @@ export {
   heatmapNote,
   heatmapName,
   heatmapLegend,
+  heatmapScaleMax,
+  heatmapScalesAgree,
   type HeatmapKind,
   type HeatmapKinds,
   type HeatmapOnLesion,

@@ -44,8 +44,21 @@ export function heatmapName(kind: HeatmapKind | undefined): string {
 /** The colour bar's legend for a task's maps on the sequences shown; absent kinds (older results) are Grad-CAM. */
 export function heatmapLegend(kinds: HeatmapKinds | undefined, shown: readonly CamSequence[]): string {
   const names = shown.map((s) => heatmapName(kinds?.[s]));
-  if (names.length === 0 || names.every((n) => n === names[0])) return names[0] ?? heatmapName(undefined);
+  if (heatmapScalesAgree(kinds, shown)) return names[0] ?? heatmapName(undefined);
   return shown.map((s, n) => `${s.toUpperCase()}: ${names[n]}`).join('; ');
+}
+
+/** Whether the maps shown share one scale, so that one set of colour-bar ticks is true for all of them. */
+export function heatmapScalesAgree(kinds: HeatmapKinds | undefined, shown: readonly CamSequence[]): boolean {
+  return shown.every((s) => (kinds?.[s] ?? 'grad-cam') === (kinds?.[shown[0]] ?? 'grad-cam'));
+}
+
+/**
+ * The value a map's colour scale tops out at. Grad-CAM has no unit, so its own maximum; a lesion probability
+ * is drawn on its absolute 0-1 scale, so that a map that is faint everywhere stays faint.
+ */
+export function heatmapScaleMax(kind: HeatmapKind | undefined, mapMax: number): number {
+  return kind === 'lesion-probability' ? 1 : mapMax;
 }
 
 export const taskResultSchema = z.object({

@@ -11,7 +11,7 @@ import {
   type ModelManifest,
   type ModelResult,
 } from '../../../electron/inference';
-import { heatmapLegend, heatmapNote } from '../../../electron/api';
+import { heatmapLegend, heatmapNote, heatmapScaleMax, heatmapScalesAgree } from '../../../electron/api';
 import { camCaption, type CamVolume } from '../../../electron/reading';
 
 const FIXTURE = path.resolve('test/fixtures/models/random-small');
@@ -165,6 +165,16 @@ describe('what a heat map shows (manifest tasks[].heatmaps)', () => {
     expect(heatmapLegend(mixed, ['t1'])).toBe('lesion probability (0 to 1)');
     expect(heatmapLegend(undefined, ['t1', 'stir'])).toBe('Grad-CAM (relative units)');
     expect(heatmapLegend(mixed, [])).toBe('Grad-CAM (relative units)');
+  });
+
+  it('draws a lesion probability on its absolute 0-1 scale and Grad-CAM on its own maximum', () => {
+    expect(heatmapScaleMax('lesion-probability', 0.04)).toBe(1);
+    expect(heatmapScaleMax('grad-cam', 0.0031)).toBe(0.0031);
+    expect(heatmapScaleMax(undefined, 2.5)).toBe(2.5);
+    const mixed = { t1: 'lesion-probability', stir: 'grad-cam' } as const;
+    expect(heatmapScalesAgree(mixed, ['t1', 'stir'])).toBe(false);
+    expect(heatmapScalesAgree(mixed, ['stir'])).toBe(true);
+    expect(heatmapScalesAgree(undefined, ['t1', 'stir'])).toBe(true);
   });
 
   it("names a detector's map under a report's key image", () => {
