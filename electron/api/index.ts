@@ -53,7 +53,7 @@ export {
   heatmapNote,
   heatmapName,
   heatmapLegend,
-  heatmapScaleMax,
+  heatmapScaleTop,
   heatmapScalesAgree,
   type HeatmapKind,
   type HeatmapKinds,

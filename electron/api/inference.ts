@@ -54,11 +54,12 @@ export function heatmapScalesAgree(kinds: HeatmapKinds | undefined, shown: reado
 }
 
 /**
- * The value a map's colour scale tops out at. Grad-CAM has no unit, so its own maximum; a lesion probability
- * is drawn on its absolute 0-1 scale, so that a map that is faint everywhere stays faint.
+ * The fixed top of a map's colour scale, or undefined where the scale runs to the map's own maximum. Grad-CAM
+ * has no unit, so its own maximum; a lesion probability is drawn on its absolute 0-1 scale, so that a map that
+ * is faint everywhere stays faint.
  */
-export function heatmapScaleMax(kind: HeatmapKind | undefined, mapMax: number): number {
-  return kind === 'lesion-probability' ? 1 : mapMax;
+export function heatmapScaleTop(kind: HeatmapKind | undefined): number | undefined {
+  return kind === 'lesion-probability' ? 1 : undefined;
 }
 
 export const taskResultSchema = z.object({

@@ -1,6 +1,6 @@
 import { loadStackVolume, type DicomStack, type DicomStudy } from '../dicom';
 import type { Volume } from '../imaging';
-import { heatmapName, heatmapNote, type HeatmapKind, type HeatmapOnLesion } from '../api';
+import { heatmapName, heatmapNote, heatmapScaleTop, type HeatmapKind, type HeatmapOnLesion } from '../api';
 import type { SourceInstance } from './export/sr';
 import { fingerprintFiles } from './imageHash';
 import { renderKeyImage } from './report/keyImage';
@@ -77,7 +77,8 @@ export interface CamVolume {
 
 /** A key image's caption with its heat map: what is drawn, and how far the map can be trusted to point. */
 export function camCaption(label: string, slice: number, cam: CamVolume): string {
-  return `${label}, image ${slice + 1}, ${cam.task.replace('_', ' ')} heat map, ${heatmapName(cam.kind)} (inferno scale 0 to max, transparent below 20%). ${heatmapNote(cam.heatmapOnLesion)}`;
+  const top = cam.kind === 'lesion-probability' ? '1' : 'max';
+  return `${label}, image ${slice + 1}, ${cam.task.replace('_', ' ')} heat map, ${heatmapName(cam.kind)} (inferno scale 0 to ${top}, transparent below 20%). ${heatmapNote(cam.heatmapOnLesion)}`;
 }
 
 /**
@@ -103,7 +104,7 @@ export async function keyImages(
     if (cam)
       out.push({
         caption: camCaption(p.label, slice, cam),
-        png: renderKeyImage({ volume, slice, cam: cam.volume }),
+        png: renderKeyImage({ volume, slice, cam: cam.volume, camMax: heatmapScaleTop(cam.kind) }),
       });
   }
   return out;

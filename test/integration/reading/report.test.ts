@@ -53,6 +53,19 @@ describe('key images', () => {
     expect(px(withCam, 20, 20)).toEqual(px(plain, 20, 20));
     expect(() => renderKeyImage({ volume: image, slice: 3 })).toThrow(/outside 0..2/);
   });
+
+  it('on a fixed scale (a lesion probability, 0 to 1) a faint map stays below the threshold and is not drawn', () => {
+    const { image, cam } = volumes();
+    cam.data[0] = 0.1; // a 10% probability: on its own maximum it would be the hottest colour
+    const px = (png: PNG) => Array.from(png.data.subarray(4 * (1 + 32), 4 * (1 + 32) + 3));
+    const plain = px(PNG.sync.read(renderKeyImage({ volume: image, slice: 1 })));
+    const ownMax = px(PNG.sync.read(renderKeyImage({ volume: image, slice: 1, cam, camThreshold: 0.2 })));
+    const fixed = px(
+      PNG.sync.read(renderKeyImage({ volume: image, slice: 1, cam, camThreshold: 0.2, camMax: 1 })),
+    );
+    expect(ownMax).not.toEqual(plain);
+    expect(fixed).toEqual(plain);
+  });
 });
 
 describe('report', () => {

@@ -11,7 +11,7 @@ import {
   type ModelManifest,
   type ModelResult,
 } from '../../../electron/inference';
-import { heatmapLegend, heatmapNote, heatmapScaleMax, heatmapScalesAgree } from '../../../electron/api';
+import { heatmapLegend, heatmapNote, heatmapScaleTop, heatmapScalesAgree } from '../../../electron/api';
 import { camCaption, type CamVolume } from '../../../electron/reading';
 
 const FIXTURE = path.resolve('test/fixtures/models/random-small');
@@ -168,9 +168,9 @@ describe('what a heat map shows (manifest tasks[].heatmaps)', () => {
   });
 
   it('draws a lesion probability on its absolute 0-1 scale and Grad-CAM on its own maximum', () => {
-    expect(heatmapScaleMax('lesion-probability', 0.04)).toBe(1);
-    expect(heatmapScaleMax('grad-cam', 0.0031)).toBe(0.0031);
-    expect(heatmapScaleMax(undefined, 2.5)).toBe(2.5);
+    expect(heatmapScaleTop('lesion-probability')).toBe(1);
+    expect(heatmapScaleTop('grad-cam')).toBeUndefined();
+    expect(heatmapScaleTop(undefined)).toBeUndefined();
     const mixed = { t1: 'lesion-probability', stir: 'grad-cam' } as const;
     expect(heatmapScalesAgree(mixed, ['t1', 'stir'])).toBe(false);
     expect(heatmapScalesAgree(mixed, ['stir'])).toBe(true);
@@ -191,7 +191,7 @@ describe('what a heat map shows (manifest tasks[].heatmaps)', () => {
       heatmapOnLesion: { sequence: 't1', hits: 27, exams: 30 },
     };
     expect(camCaption('T1', 0, cam)).toBe(
-      'T1, image 1, structural heat map, lesion probability (0 to 1) (inferno scale 0 to max, transparent below 20%). ' +
+      'T1, image 1, structural heat map, lesion probability (0 to 1) (inferno scale 0 to 1, transparent below 20%). ' +
         'Map maximum on a lesion in 27 of 30 positive test exams (T1).',
     );
   });
