@@ -68,10 +68,10 @@ def golden_outputs(folder: Path, branch: StructuralBranch, weights, bias) -> Non
 
 
 def structural_metrics(manifest: Dict, stage: Dict, dataset) -> Dict:
-    metrics = json.loads(json.dumps(manifest["metrics"]))
+    metrics = json.loads(json.dumps(manifest.get("metrics") or {}))
     unseen = stage["unseen"]
-    metrics["unseenSite"]["structural"] = unseen["stacked"]
-    metrics["pointingGame"]["structural"] = unseen["pointingGame"]["camGrid"]
+    metrics.setdefault("unseenSite", {})["structural"] = unseen["stacked"]
+    metrics.setdefault("pointingGame", {})["structural"] = unseen["pointingGame"]["camGrid"]
     scores = stage["unseenExamScores"]
     ids = sorted(scores)
     p = np.array([scores[i]["probability"] for i in ids])
