@@ -227,7 +227,8 @@ def main(argv=None) -> int:
             "model_id": a.id or "sij-demo-synthetic",
             "version": a.version,
             "name": "SIJ Reader demonstration model",
-            "training_data": report["trainingData"],
+            # the wall times travel in the manifest too, so the card can be re-rendered from it alone
+            "training_data": {**report["trainingData"], **({"compute": report["training"]} if "training" in report else {})},
             "thresholds": report["thresholds"],
             "operating_points": report["operatingPoints"],
             "metrics": report["metrics"],

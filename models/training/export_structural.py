@@ -167,6 +167,7 @@ def main(argv=None) -> int:
     report = {"training": {"totalWallSeconds": round(a.base_training_seconds + 60 * stage["minutes"]),
                            "wallSeconds": {"base model": round(a.base_training_seconds),
                                            "structural_detector": round(60 * stage["minutes"])}}}
+    td["compute"] = report["training"]
     cfg = PRESETS[manifest["architecture"]["name"]]
     files = [f["path"] for f in manifest["files"] if f["path"] != "MODEL_CARD.md"]
     manifest["files"] = [{"path": f, "sha256": sha256_file(a.out / f)} for f in files]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import Dict, List
 
-from .config import ModelConfig, feature_grid
+from .config import PRESETS, ModelConfig, feature_grid
+from .manifest import write_manifest
+from .tensors import sha256_file
 
 
 def _encoder_lines(cfg: ModelConfig) -> List[str]:
@@ -72,6 +77,19 @@ def _structural_detector_lines(sd: Dict, m: Dict) -> List[str]:
             f"   On the unseen site, structural change alone: classifier {_auc(m['classifierAlone'])}, detector "
             f"{_auc(m['detectorAlone'])} (AUC, 95% CI); the stack is in the results below."
         )
+    return lines
+
+
+def _weak_case_kind_lines(tasks: List[Dict], kinds: Dict, min_exams: int = 5) -> List[str]:
+    """One line per task naming the unseen-site case kinds it gets wrong in more than half the exams."""
+    lines = []
+    for t in tasks:
+        weak = [f"{kind} ({r[t['key']]['correct']} of {r['n']} right, {r[t['key']]['called']} called positive, "
+                f"{r[t['key']]['labelled']} labelled positive)"
+                for kind, r in kinds.items()
+                if r["n"] >= min_exams and t["key"] in r and r[t["key"]]["correct"] < r["n"] / 2]
+        if weak:
+            lines.append(f"- {t['label']}: wrong in more than half the unseen-site exams of kind " + "; ".join(weak) + ".")
     return lines
 
 
@@ -219,7 +237,8 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
             cells = [f"{r[t['key']]['correct']}/{r['n']}" for t in tasks]
             lines.append(f"| {kind} | {r['n']} | " + " | ".join(cells) + " |")
         lines.append("")
-    tr = report.get("training", {})
+    # The report's figures where the card is rendered at export; the manifest's copy when it is re-rendered.
+    tr = report.get("training") or td.get("compute") or {}
     lines += [
         "## Limitations and known failure modes",
         "- Synthetic data only: real anatomy, real scanners and real disease are more varied. Do not use clinically.",
@@ -227,6 +246,7 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         "- Expected false positives (as for the published model): field inhomogeneity, failed fat suppression on",
         "  STIR, degenerative change; small erosions can be missed. Semicoronal images only.",
         "- Labels of the synthetic set follow written rules with a little label noise to mimic reader disagreement.",
+        *_weak_case_kind_lines(tasks, kinds or {}),
         "",
         "## Compute",
         f"- Training wall time on a shared 2-core CPU: {tr.get('totalWallSeconds', 'n/a')} s in total ({tr.get('wallSeconds', {})}).",
@@ -238,3 +258,21 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def rerender(folder: Path) -> None:
+    """MODEL_CARD.md again from the model folder's manifest (after a change to this renderer), with its hash
+    updated in the manifest's file list."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    cfg = PRESETS[manifest["architecture"]["name"]]
+    (folder / "MODEL_CARD.md").write_text(render(manifest, cfg, {}))
+    for f in manifest["files"]:
+        if f["path"] == "MODEL_CARD.md":
+            f["sha256"] = sha256_file(folder / "MODEL_CARD.md")
+    write_manifest(folder, manifest)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python3 -m models.training.modelcard <model folder>  (re-renders MODEL_CARD.md)")
+    rerender(Path(sys.argv[1]))

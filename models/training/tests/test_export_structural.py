@@ -75,3 +75,13 @@ def test_a_model_that_already_has_the_stage_is_refused(exported):
                 "--dataset", str(exported / "ds"), "--out", str(exported / "again"), "--version", "9.9.10",
                 "--base-training-seconds", "60")
     assert again.returncode != 0 and "already has a structural detector" in again.stderr
+
+
+def test_the_card_re_rendered_from_the_manifest_alone_is_the_exported_one(exported, tmp_path):
+    from models.training.modelcard import rerender
+
+    copy = tmp_path / "model"
+    shutil.copytree(exported / "model", copy)
+    rerender(copy)
+    assert (copy / "MODEL_CARD.md").read_text() == (exported / "model/MODEL_CARD.md").read_text()
+    assert (copy / "manifest.json").read_text() == (exported / "model/manifest.json").read_text()
