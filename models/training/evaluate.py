@@ -80,17 +80,24 @@ def pointing_game(ds: Dataset, ids: List[str], y: np.ndarray, cams: np.ndarray) 
             hits += pointing_hit(cams[row, t, seq], mask)
             near += pointing_hit(cams[row, t, seq], mask, TOLERANCE_VOX)
             fractions.append(float(mask.mean()))
-        out[key] = {
-            "sequence": ["t1", "stir"][seq],
-            "positiveExamsWithMask": n,
-            "hits": hits,
-            "hitRate": hits / n if n else None,
-            "hitsWithinTolerance": near,
-            "hitRateWithinTolerance": near / n if n else None,
-            "toleranceVoxels": list(TOLERANCE_VOX),
-            "chanceRate": float(np.mean(fractions)) if fractions else None,
-        }
+        out[key] = pointing_record(["t1", "stir"][seq], n, hits, near, fractions)
     return out
+
+
+def pointing_record(sequence: str, n: int, hits: int, near: int, fractions: List[float]) -> Dict:
+    """One task's pointing game as the manifest's metrics.pointingGame holds it: of `n` positive exams, how
+    many maps peak inside a lesion (`hits`) or within TOLERANCE_VOX of one (`near`); `fractions` are each
+    exam's lesion share of the volume, whose mean is the chance of a hit."""
+    return {
+        "sequence": sequence,
+        "positiveExamsWithMask": n,
+        "hits": hits,
+        "hitRate": hits / n if n else None,
+        "hitsWithinTolerance": near,
+        "hitRateWithinTolerance": near / n if n else None,
+        "toleranceVoxels": list(TOLERANCE_VOX),
+        "chanceRate": float(np.mean(fractions)) if fractions else None,
+    }
 
 
 def _truth(ds: Dataset, exam_id: str) -> Dict:

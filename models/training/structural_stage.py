@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from .dataset import TASKS, Dataset, load_dataset
-from .evaluate import TOLERANCE_VOX
+from .evaluate import TOLERANCE_VOX, pointing_record
 from .metrics import auc, bootstrap_auc_ci, pointing_hit, task_report, youden_threshold, binary_metrics
 from .splits import make_splits
 from .stacking import fit_logistic, stacked_logit
@@ -63,18 +63,8 @@ def pointing_game(maps: Dict[str, np.ndarray], ds: Dataset, ids: List[str], volu
         if volumes[i].lesions.any():
             n_strict += 1
             strict += pointing_hit(maps[i], volumes[i].lesions > 0)
-    return {
-        "sequence": "t1",
-        "positiveExamsWithMask": n,
-        "hits": hits,
-        "hitRate": hits / n if n else None,
-        "hitsWithinTolerance": near,
-        "hitRateWithinTolerance": near / n if n else None,
-        "toleranceVoxels": list(TOLERANCE_VOX),
-        "chanceRate": float(np.mean(fractions)) if fractions else None,
-        "positiveExamsWithStructuralLesion": n_strict,
-        "hitsOnStructuralLesion": strict,
-    }
+    return {**pointing_record("t1", n, hits, near, fractions),
+            "positiveExamsWithStructuralLesion": n_strict, "hitsOnStructuralLesion": strict}
 
 
 def main() -> None:

@@ -16,6 +16,14 @@ import { camCaption, type CamVolume } from '../../../electron/reading';
 
 const FIXTURE = path.resolve('test/fixtures/models/random-small');
 
+/** A one-voxel map: captions do not look at the values. */
+const oneVoxel = () => ({
+  dims: [1, 1, 1] as [number, number, number],
+  spacing: [1, 1, 1] as [number, number, number],
+  affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+  data: new Float32Array(1),
+});
+
 function withMetrics(metrics: Record<string, unknown> | undefined): ModelManifest {
   return { ...loadModelFolder(FIXTURE).manifest, metrics };
 }
@@ -70,16 +78,7 @@ describe("a task's heat map against true lesions (the model's pointing game)", (
   });
 
   it("says the same under a report's key image", () => {
-    const cam: CamVolume = {
-      task: 'structural',
-      sequence: 't1',
-      volume: {
-        dims: [1, 1, 1],
-        spacing: [1, 1, 1],
-        affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
-        data: new Float32Array(1),
-      },
-    };
+    const cam: CamVolume = { task: 'structural', sequence: 't1', volume: oneVoxel() };
     expect(camCaption('T1', 4, { ...cam, heatmapOnLesion: { sequence: 't1', hits: 4, exams: 32 } })).toBe(
       'T1, image 5, structural heat map, Grad-CAM (relative units) (inferno scale 0 to max, transparent below 20%). ' +
         'Map maximum on a lesion in only 4 of 32 positive test exams (T1): this map does not show where the finding is.',
@@ -182,12 +181,7 @@ describe('what a heat map shows (manifest tasks[].heatmaps)', () => {
       task: 'structural',
       sequence: 't1',
       kind: 'lesion-probability',
-      volume: {
-        dims: [1, 1, 1],
-        spacing: [1, 1, 1],
-        affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
-        data: new Float32Array(1),
-      },
+      volume: oneVoxel(),
       heatmapOnLesion: { sequence: 't1', hits: 27, exams: 30 },
     };
     expect(camCaption('T1', 0, cam)).toBe(
