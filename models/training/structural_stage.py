@@ -74,6 +74,7 @@ def main() -> None:
     ap.add_argument("--run", required=True, type=Path)
     ap.add_argument("--unseen-site", default="delta")
     ap.add_argument("--seed", type=int, default=0, help="the classifier's split seed (pipeline --seed)")
+    ap.add_argument("--init-seed", type=int, help="the detector's initial weights and crops (default: --seed)")
     ap.add_argument("--cam-grid", type=int, nargs=3, default=(20, 28, 28))
     ap.add_argument("--epochs", type=int, default=TrainOptions.epochs)
     ap.add_argument("--width", type=int, default=TrainOptions.width)
@@ -82,8 +83,9 @@ def main() -> None:
     ap.add_argument("--crops-per-exam", type=int, default=TrainOptions.crops_per_exam)
     a = ap.parse_args()
     opts = TrainOptions(epochs=a.epochs, width=a.width, lr=a.lr, crop=tuple(a.crop), crops_per_exam=a.crops_per_exam)
-    torch.manual_seed(a.seed)
-    rng = np.random.default_rng(a.seed)
+    init_seed = a.seed if a.init_seed is None else a.init_seed
+    torch.manual_seed(init_seed)
+    rng = np.random.default_rng(init_seed)
     a.run.mkdir(parents=True, exist_ok=True)
     started = time.time()
 
@@ -156,6 +158,7 @@ def main() -> None:
         "modelOutputs": produced.get("model"),
         "split": {s: len(split[s]) for s in ("train", "validation", "unseen")},
         "unseenSite": a.unseen_site,
+        "seeds": {"split": a.seed, "init": init_seed},
         "detector": {"options": {**opts.__dict__, "crop": list(opts.crop)}, "readout": best["readout"], "topK": k,
                      "epoch": best["epoch"], "validationAuc": best["auc"], "history": history},
         "stacker": {"features": list(FEATURES), "weights": weights.tolist(), "bias": bias,
