@@ -1,5 +1,5 @@
 import { loadStackVolume, type DicomStack, type DicomStudy } from '../dicom';
-import type { Volume } from '../imaging';
+import { patientToVoxel, voxelToPatient, type Volume } from '../imaging';
 import { heatmapName, heatmapNote, heatmapScaleTop, type HeatmapKind, type HeatmapOnLesion } from '../api';
 import type { SourceInstance } from './export/sr';
 import { fingerprintFiles } from './imageHash';
@@ -56,13 +56,31 @@ export function sourceInstancesOf(study: DicomStudy): SourceInstance[] {
   );
 }
 
-/** The slice a report shows: the reader's first key image, else the slice with most lesion cells. */
-export function keySlice(r: Reading, sliceCount: number): number {
+/**
+ * The slice the reader's own work points to: their first key image, else the slice with most lesions in
+ * the grid; null when they chose none and marked no lesion.
+ */
+export function readerKeySlice(r: Reading): number | null {
   if (r.keyImages.length > 0) return r.keyImages[0].slice;
   const counts = new Map<number, number>();
-  for (const c of r.grid) counts.set(c.slice, (counts.get(c.slice) ?? 0) + c.lesions.length);
+  for (const c of r.grid)
+    if (c.lesions.length > 0) counts.set(c.slice, (counts.get(c.slice) ?? 0) + c.lesions.length);
   const busiest = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
-  return busiest ? busiest[0] : Math.floor(sliceCount / 2);
+  return busiest ? busiest[0] : null;
+}
+
+/** The slice k of `stack` that holds the map's maximum (the map on any grid, through patient space). */
+export function mapPeakSlice(map: Volume, stack: Volume): number {
+  let best = 0;
+  for (let n = 1; n < map.data.length; n++) if (map.data[n] > map.data[best]) best = n;
+  const [nx, ny] = map.dims;
+  const peak = voxelToPatient(map.affine, [
+    best % nx,
+    Math.floor(best / nx) % ny,
+    Math.floor(best / (nx * ny)),
+  ]);
+  const k = Math.round(patientToVoxel(stack.affine, peak)[2]);
+  return Math.min(Math.max(k, 0), stack.dims[2] - 1);
 }
 
 export interface CamVolume {
@@ -82,8 +100,9 @@ export function camCaption(label: string, slice: number, cam: CamVolume): string
 }
 
 /**
- * Key images of both sequences on the key slice, each plain and with the Grad-CAM most relevant
- * to it (structural on T1, active inflammation on STIR) when CAMs are available.
+ * Key images of both sequences, each plain and with the heat map most relevant to it (structural on T1,
+ * active inflammation on STIR) when maps are available. The slice is the reader's (readerKeySlice); where
+ * they pointed at none, the slice of the map's maximum, so the map is seen where it points; else the middle.
  */
 export async function keyImages(
   r: Reading,
@@ -98,9 +117,16 @@ export async function keyImages(
   for (const p of plan) {
     if (!p.stack) continue;
     const volume = await loadStackVolume(p.stack);
-    const slice = Math.min(keySlice(r, volume.dims[2]), volume.dims[2] - 1);
-    out.push({ caption: `${p.label}, image ${slice + 1}`, png: renderKeyImage({ volume, slice }) });
     const cam = cams.find((c) => c.sequence === p.sequence && c.task === p.task);
+    const chosen = readerKeySlice(r);
+    const slice =
+      chosen !== null
+        ? Math.min(chosen, volume.dims[2] - 1)
+        : cam
+          ? mapPeakSlice(cam.volume, volume)
+          : Math.floor(volume.dims[2] / 2);
+    const why = chosen === null && cam ? ` (the ${cam.task.replace('_', ' ')} map's maximum)` : '';
+    out.push({ caption: `${p.label}, image ${slice + 1}${why}`, png: renderKeyImage({ volume, slice }) });
     if (cam)
       out.push({
         caption: camCaption(p.label, slice, cam),
