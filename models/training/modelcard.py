@@ -60,23 +60,35 @@ def _metrics_table(tasks: List[Dict], metrics: Dict) -> List[str]:
     return rows
 
 
-def _structural_detector_lines(sd: Dict, m: Dict) -> List[str]:
-    """Step 6 of "How it works", for a model with a structural stage (export_structural.py)."""
-    w = sd["stacking"]["weights"]
+_DETECTOR_WHY = {
+    "structural": "The encoder's cells are too coarse for erosions (a few voxels of lost dark cortical line), so",
+    "bme": "The encoder's cells see oedema only as part of an 8 mm cell, and the ASAS rule counts lesions, so",
+}
+
+
+def _detector_lines(n: int, det: Dict, m: Dict, labels: Dict[str, str]) -> List[str]:
+    """Step n of "How it works", for one lesion detector stage (export_detector.py)."""
+    sequence = det["sequence"].upper()
+    other = "STIR" if sequence == "T1" else "T1"
+    tasks = [labels[t] for t in det["tasks"]]
     lines = [
-        "6. **Structural detector.** The encoder's cells are too coarse for erosions (a few voxels of lost dark",
-        "   cortical line), so a second, small network reads the denoised T1 at full resolution and gives every",
-        f"   voxel a probability of a structural lesion ({sd['network']}). Its exam score is the {sd['readout']}.",
-        f"   The structural probability stacks the two: sigmoid({w[0]:.2f} x classifier logit + {w[1]:.2f} x detector",
-        f"   logit {sd['stacking']['bias']:+.2f}), weights fitted on the validation split. The T1 heat map of the structural",
-        "   task is the detector's probability (its maximum in each heat-map cell), not Grad-CAM; the STIR one is the",
-        "   classifier's Grad-CAM.",
+        f"{n}. **{det['target'].upper() if det['target'] == 'bme' else det['target'].capitalize()} detector.** "
+        f"{_DETECTOR_WHY.get(det['target'], 'So')} a second, small",
+        f"   network reads the denoised {sequence} at full resolution and gives every voxel a probability of a lesion",
+        f"   ({det['lesions']}; {det['network']}). Its exam score is the {det['readout']}.",
     ]
-    if m.get("classifierAlone") and m.get("detectorAlone"):
-        lines.append(
-            f"   On the unseen site, structural change alone: classifier {_auc(m['classifierAlone'])}, detector "
-            f"{_auc(m['detectorAlone'])} (AUC, 95% CI); the stack is in the results below."
-        )
+    for t, label in zip(det["tasks"], tasks):
+        s = det["stacking"]["tasks"][t]
+        lines.append(f"   {label}: sigmoid({s['weights'][0]:.2f} x classifier logit + {s['weights'][1]:.2f} x detector logit "
+                     f"{s['bias']:+.2f}).")
+    lines += [
+        "   Weights fitted on the validation split. The " + " and ".join(tasks) + f" heat maps on {sequence} are the",
+        f"   detector's probability (its maximum in each heat-map cell), not Grad-CAM; on {other} they stay the classifier's Grad-CAM.",
+    ]
+    alone = [f"{labels[t]}: classifier {_auc(r['classifierAlone'])}, detector {_auc(r['detectorAlone'])}"
+             for t, r in (m.get("tasks") or {}).items()]
+    if alone:
+        lines.append("   On the unseen site alone (AUC, 95% CI): " + "; ".join(alone) + "; the stacks are in the results below.")
     return lines
 
 
@@ -96,8 +108,9 @@ def _weak_case_kind_lines(tasks: List[Dict], kinds: Dict, min_exams: int = 5) ->
 def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
     tasks = manifest["tasks"]
     td = manifest["trainingData"]
-    sd = manifest.get("architecture", {}).get("structuralDetector")
+    detectors = manifest.get("architecture", {}).get("lesionDetectors", [])
     metrics = manifest.get("metrics", {})
+    labels = {t["key"]: t["label"] for t in tasks}
     lines = [
         f"# Model card: {manifest['name']} ({manifest['id']} {manifest['version']})",
         "",
@@ -112,7 +125,8 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         "Reads one sacroiliac-joint MRI examination (semicoronal T1-weighted and STIR) and gives three",
         "probabilities, each compared with a fixed threshold, plus a heat map (Grad-CAM) per task and sequence",
         "showing which regions drove the result"
-        + (" (for structural change on T1: the structural detector's lesion probability, step 6):" if sd else ":"),
+        + "".join(f" (for {' and '.join(labels[t].lower() for t in d['tasks'])} on {d['sequence'].upper()}: the {d['target']}"
+                  f" detector's lesion probability, step {6 + n})" for n, d in enumerate(detectors)) + ":",
         "",
     ]
     for t in tasks:
@@ -142,7 +156,8 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         "   cells per sequence) and up-sampled by the workstation. It is coarse: one cell spans about",
         f"   {cfg.grid_size[0] // feature_grid(cfg)[0] * cfg.grid_spacing[0]:.0f} mm through-plane and "
         f"{cfg.grid_size[1] // feature_grid(cfg)[1] * cfg.grid_spacing[1]:.0f} mm in-plane.",
-        *(_structural_detector_lines(sd, metrics.get("structuralDetector", {})) if sd else []),
+        *(line for n, d in enumerate(detectors)
+          for line in _detector_lines(6 + n, d, metrics.get("lesionDetectors", {}).get(d["target"], {}), labels)),
         "",
         "## Training data",
         td["description"],

@@ -1,7 +1,7 @@
 // Runs an exported model's networks over a `sij dataset` folder in onnxruntime-node, as the workstation
 // runs them, so a later training stage can build on exactly what the shipped networks compute
-// (structural_detector.py trains on the T1 denoiser's output and stacks on the classifier's logits).
-// Writes <out>/<exam id>.t1denoised.f32 and <out>/outputs.json {examId: {logits, logitsRawInput}}: the
+// (detector_stage.py trains a lesion detector on a denoiser's output and stacks on the classifier's logits).
+// Writes <out>/<exam id>.{t1,stir}denoised.f32 and <out>/outputs.json {examId: {logits, logitsRawInput}}: the
 // classifier's logit per task on the denoised volumes (the workstation's path) and on the raw ones (the
 // paper's no-denoiser ablation).
 // Usage: node models/training/onnx-outputs.mjs <model folder> <dataset folder> <out folder>
@@ -44,10 +44,11 @@ for (const [i, exam] of dataset.exams.entries()) {
   const stir = (await dStir.run({ input: raw.stir })).output;
   const denoised = (await cls.run({ t1, stir })).probabilities;
   const rawInput = (await cls.run(raw)).probabilities;
-  writeFileSync(
-    path.join(outDir, `${exam.id}.t1denoised.f32`),
-    Buffer.from(t1.data.buffer, t1.data.byteOffset, n * 4),
-  );
+  for (const [sequence, volume] of Object.entries({ t1, stir }))
+    writeFileSync(
+      path.join(outDir, `${exam.id}.${sequence}denoised.f32`),
+      Buffer.from(volume.data.buffer, volume.data.byteOffset, n * 4),
+    );
   outputs[exam.id] = {
     logits: Array.from(denoised.data, logit),
     logitsRawInput: Array.from(rawInput.data, logit),

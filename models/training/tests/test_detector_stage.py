@@ -4,10 +4,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 
-from models.training.structural_detector import TOP_K, T1StructuralDetector, readout_scores, top_k_mean
-from models.training.structural_stage import cam_grid_map
+from models.training.detector_stage import cam_grid_map
+from models.training.lesion_detector import DETECTOR_TARGETS, TOP_K, LesionDetector, readout_scores, top_k_mean
 from models.training.tensors import read_f32, write_f32
 from models.training.tests.test_pipeline import GRID, make_dataset
 
@@ -29,7 +30,7 @@ def test_readouts_of_a_worked_example():
 
 def test_receptive_field_is_5_slices_by_15_by_15_voxels():
     torch.manual_seed(0)
-    net = T1StructuralDetector(4).eval()
+    net = LesionDetector(4).eval()
     x = torch.randn(1, 1, 11, 41, 41, requires_grad=True)
     net(x)[0, 0, 5, 20, 20].backward()
     reached = (x.grad[0, 0].abs() > 0).nonzero()
@@ -54,38 +55,49 @@ def fake_model_outputs(dataset: Path, out: Path) -> None:
     outputs = {}
     rng = np.random.default_rng(1)
     for e in doc["exams"]:
-        write_f32(out / f"{e['id']}.t1denoised.f32", read_f32(dataset / e["files"]["t1"], GRID))
+        for sequence in ("t1", "stir"):
+            write_f32(out / f"{e['id']}.{sequence}denoised.f32", read_f32(dataset / e["files"][sequence], GRID))
         z = [float(rng.normal() + (1.0 if e["labels"][t] else 0.0)) for t in ("active_inflammation", "asas_bme", "structural")]
         outputs[e["id"]] = {"logits": z, "logitsRawInput": z}
     (out / "outputs.json").write_text(json.dumps({"model": {"id": "fixture"}, "outputs": outputs}))
 
 
-def test_a_run_stacks_the_detector_on_the_classifier_and_scores_the_unseen_site_once(tmp_path):
+UNSEEN_POSITIVES = {"structural": 10, "active_inflammation": 10, "asas_bme": 7}  # site c: n % 4 < 2, n % 2, n % 3
+# make_dataset draws a STIR lesion on active-positive exams only: ASAS-positive with one, n % 6 == 0
+WITH_MASK = {**UNSEEN_POSITIVES, "asas_bme": 4}
+
+
+@pytest.mark.parametrize("target", ["structural", "bme"])
+def test_a_run_stacks_the_detector_on_each_task_s_classifier_logit_and_scores_the_unseen_site_once(tmp_path, target):
     (tmp_path / "ds").mkdir()
     make_dataset(tmp_path / "ds", per_site=20)
     fake_model_outputs(tmp_path / "ds", tmp_path / "outputs")
     run = tmp_path / "run"
     subprocess.run(
-        [sys.executable, "-m", "models.training.structural_stage", "--dataset", str(tmp_path / "ds"),
+        [sys.executable, "-m", "models.training.detector_stage", "--target", target, "--dataset", str(tmp_path / "ds"),
          "--model-outputs", str(tmp_path / "outputs"), "--run", str(run), "--unseen-site", "c", "--epochs", "2",
          "--width", "4", "--crop", "4", "16", "16", "--crops-per-exam", "2", "--cam-grid", "8", "8", "8"],
         check=True, capture_output=True, cwd=REPO,
     )
     report = json.loads((run / "report.json").read_text())
+    tasks = list(DETECTOR_TARGETS[target].tasks)
+    assert report["target"]["tasks"] == tasks and list(report["tasks"]) == tasks
     assert report["split"] == {"train": 32, "validation": 8, "unseen": 20}
     assert report["detector"]["readout"] in TOP_K and len(report["detector"]["history"]) == 2
-    assert len(report["stacker"]["weights"]) == 2
     scores = report["unseenExamScores"]
     assert len(scores) == 20
-    w, b = report["stacker"]["weights"], report["stacker"]["bias"]
-    for s in scores.values():  # the reported probability is the stack of the two reported logits
-        z = w[0] * s["classifierLogit"] + w[1] * s["detectorLogit"] + b
-        assert abs(s["probability"] - 1 / (1 + np.exp(-z))) < 1e-9
-    stacked = report["unseen"]["stacked"]
-    assert stacked["positives"] == sum(s["structural"] for s in scores.values()) == 10
-    called = sum(s["probability"] >= report["task"]["threshold"] for s in scores.values())
-    assert stacked["confusion"]["tp"] + stacked["confusion"]["fp"] == called
-    game = report["unseen"]["pointingGame"]["camGrid"]
-    assert game["positiveExamsWithMask"] == 10 and 0 <= game["hits"] <= 10
+    for task, r in report["tasks"].items():
+        w, b = r["stacker"]["weights"], r["stacker"]["bias"]
+        assert len(w) == 2
+        for s in scores.values():  # the reported probability is the stack of the two reported logits
+            z = w[0] * s[task]["classifierLogit"] + w[1] * s["detectorLogit"] + b
+            assert abs(s[task]["probability"] - 1 / (1 + np.exp(-z))) < 1e-9
+        stacked = r["unseen"]["stacked"]
+        assert stacked["positives"] == sum(s[task]["label"] for s in scores.values()) == UNSEEN_POSITIVES[task]
+        called = sum(s[task]["probability"] >= r["threshold"] for s in scores.values())
+        assert stacked["confusion"]["tp"] + stacked["confusion"]["fp"] == called
+        game = r["unseen"]["pointingGame"]["camGrid"]
+        assert game["sequence"] == DETECTOR_TARGETS[target].sequence
+        assert game["positiveExamsWithMask"] == WITH_MASK[task] and 0 <= game["hits"] <= game["positiveExamsWithMask"]
     saved = torch.load(run / "detector.pt")
-    assert saved["topK"] == TOP_K[report["detector"]["readout"]] and saved["width"] == 4
+    assert saved["topK"] == TOP_K[report["detector"]["readout"]] and saved["width"] == 4 and saved["target"] == target

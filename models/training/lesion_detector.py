@@ -1,12 +1,13 @@
-"""A full-resolution T1 detector of structural lesions (docs/MODEL.md, "The structural detector").
+"""Full-resolution lesion detectors (docs/MODEL.md, "The structural detector", "The BME detector").
 
 The classifier's encoder works in 8 mm cells, and its T1 map learned where structural lesions occur,
 not what they look like: erosions are 30-55 voxels of 3.5 x 2 x 2 mm, mostly a lost dark cortical line.
-This small 3D CNN reads the T1 volume at the grid's own resolution and is trained on lesion masks
-(erosion, fat lesion, backfill, ankylosis) on crops: a third centred on a structural lesion, a quarter
-on a T1 mimic the structural rule does not count (sclerosis, bone bud, osteophyte), a quarter in the
-lesion-prone region of any training exam, the rest anywhere. Its exam-level score is the mean of the
-map's top k voxels, k chosen on validation; structural_stage.py stacks it on the classifier's logit.
+A detector is a small 3D CNN that reads one sequence at the grid's own resolution and is trained on the
+lesion masks of one target (DETECTOR_TARGETS: structural lesions on T1, bone marrow edema on STIR) on
+crops: a third centred on a target lesion, a quarter on a mimic the target's rule does not count, a
+quarter in the lesion-prone region of any training exam, the rest anywhere. Its exam-level score is the
+mean of the map's top k voxels, k chosen on validation; detector_stage.py stacks it on the classifier's
+logits of the target's tasks.
 """
 
 from __future__ import annotations
@@ -21,16 +22,41 @@ from torch import nn
 
 from .lesion_maps import MAPS
 
-STRUCTURAL_CODES = next(codes for name, _, codes, _ in MAPS if name == "structural")
-MIMIC_CODES = (7, 11, 12)  # electron/phantom/lesions.ts: sclerosis, bone bud, osteophyte
+
+
+@dataclass(frozen=True)
+class DetectorTarget:
+    """What one detector finds: `codes` in the `mask` volume of `sequence`; `mimics` are codes the target's
+    rule does not count (hard negatives); `tasks` are the classifier tasks its readout is stacked on."""
+
+    name: str
+    sequence: str
+    mask: str
+    codes: Tuple[int, ...]
+    mimics: Tuple[int, ...]
+    tasks: Tuple[str, ...]
+    lesions: str
+
+
+def _map(name: str) -> Tuple[str, Tuple[int, ...]]:
+    return next((key, codes) for n, key, codes, _ in MAPS if n == name)
+
+
+# Codes: electron/phantom/lesions.ts LESION_CODES.
+DETECTOR_TARGETS: Dict[str, DetectorTarget] = {
+    "structural": DetectorTarget("structural", "t1", *_map("structural"), mimics=(7, 11, 12), tasks=("structural",),
+                                 lesions="erosion, fat lesion, backfill, ankylosis; mimics sclerosis, bone bud, osteophyte"),
+    "bme": DetectorTarget("bme", "stir", *_map("bme"), mimics=(2, 3, 4, 5), tasks=("active_inflammation", "asas_bme"),
+                          lesions="bone marrow edema; mimics capsulitis, joint fluid, enthesitis, inflammation in an erosion"),
+}
 # Exam-level readouts: the mean of the map's top k voxels (k = 1 is the maximum). All of them are a
 # TopK and a mean in ONNX, so the chosen one runs inside the exported graph.
 TOP_K = {"max": 1, "top50": 50, "top200": 200, "top800": 800}
 
 
-class T1StructuralDetector(nn.Module):
+class LesionDetector(nn.Module):
     """Receptive field 5 slices x 15 x 15 voxels (17.5 x 30 x 30 mm): a joint's cortical line and the
-    marrow either side of it. Output: one logit per voxel."""
+    marrow either side of it. Input: one sequence; output: one logit per voxel."""
 
     def __init__(self, width: int):
         super().__init__()
@@ -67,21 +93,21 @@ def probability_logit(p: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
 class ExamVolumes:
     """What the crop sampler needs of one exam."""
 
-    t1: np.ndarray  # [D, H, W] the detector's input
-    lesions: np.ndarray  # [D, H, W] float32, 1 on structural lesion voxels
+    image: np.ndarray  # [D, H, W] the detector's input
+    lesions: np.ndarray  # [D, H, W] float32, 1 on the target's lesion voxels
     lesion_voxels: np.ndarray  # [n, 3] indices of the lesion voxels
-    mimic_voxels: np.ndarray  # [m, 3] indices of T1 mimic voxels
+    mimic_voxels: np.ndarray  # [m, 3] indices of mimic voxels
 
 
-def exam_volumes(t1: np.ndarray, t1_codes: np.ndarray) -> ExamVolumes:
-    codes = np.rint(t1_codes).astype(np.int16)
-    lesions = np.isin(codes, STRUCTURAL_CODES)
-    return ExamVolumes(t1, lesions.astype(np.float32), np.argwhere(lesions), np.argwhere(np.isin(codes, MIMIC_CODES)))
+def exam_volumes(image: np.ndarray, mask: np.ndarray, target: DetectorTarget) -> ExamVolumes:
+    codes = np.rint(mask).astype(np.int16)
+    lesions = np.isin(codes, target.codes)
+    return ExamVolumes(image, lesions.astype(np.float32), np.argwhere(lesions), np.argwhere(np.isin(codes, target.mimics)))
 
 
 def lesion_prone_region(exams: Sequence[ExamVolumes]) -> np.ndarray:
-    """Voxels within one voxel of a structural lesion in any of the exams: where hard negatives live."""
-    prone = np.zeros(exams[0].t1.shape, bool)
+    """Voxels within one voxel of a target lesion in any of the exams: where hard negatives live."""
+    prone = np.zeros(exams[0].image.shape, bool)
     for e in exams:
         prone |= e.lesions > 0
     grown = F.max_pool3d(torch.from_numpy(prone.astype(np.float32))[None, None], 3, 1, 1)[0, 0]
@@ -104,21 +130,21 @@ class CropSampler:
         elif u < 0.85 and len(self.prone_voxels):
             centre = self.prone_voxels[rng.integers(len(self.prone_voxels))]
         else:
-            centre = np.array([rng.integers(n) for n in e.t1.shape])
+            centre = np.array([rng.integers(n) for n in e.image.shape])
         start = [int(np.clip(c - k // 2 + rng.integers(-(k // 4), k // 4 + 1), 0, n - k))
-                 for c, k, n in zip(centre, self.crop, e.t1.shape)]
+                 for c, k, n in zip(centre, self.crop, e.image.shape)]
         window = tuple(slice(s, s + k) for s, k in zip(start, self.crop))
-        xs, ms = e.t1[window], e.lesions[window]
+        xs, ms = e.image[window], e.lesions[window]
         if rng.random() < 0.5:  # left-right flip
             xs, ms = xs[:, :, ::-1], ms[:, :, ::-1]
         return np.ascontiguousarray(xs), np.ascontiguousarray(ms)
 
 
 @torch.no_grad()
-def probability_map(net: T1StructuralDetector, t1: np.ndarray) -> np.ndarray:
+def probability_map(net: LesionDetector, image: np.ndarray) -> np.ndarray:
     was_training = net.training
     net.eval()
-    p = torch.sigmoid(net(torch.from_numpy(t1)[None, None]))[0, 0].numpy()
+    p = torch.sigmoid(net(torch.from_numpy(image)[None, None]))[0, 0].numpy()
     net.train(was_training)
     return p
 
@@ -138,11 +164,11 @@ def train_detector(
     train: Sequence[ExamVolumes],
     opts: TrainOptions,
     rng: np.random.Generator,
-    after_epoch: Callable[[int, float, T1StructuralDetector], None],
-) -> T1StructuralDetector:
+    after_epoch: Callable[[int, float, LesionDetector], None],
+) -> LesionDetector:
     """AdamW with a one-cycle schedule, BCE with a positive weight on the lesion voxels; calls
     `after_epoch(epoch, mean loss, net)` so the caller can validate and keep the best state."""
-    net = T1StructuralDetector(opts.width)
+    net = LesionDetector(opts.width)
     sample = CropSampler(lesion_prone_region(train), opts.crop, rng)
     opt = torch.optim.AdamW(net.parameters(), lr=opts.lr, weight_decay=1e-4)
     steps = max(1, len(train) * opts.crops_per_exam // opts.batch)

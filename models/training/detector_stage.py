@@ -1,0 +1,221 @@
+"""A detector stage: trains a full-resolution lesion detector (lesion_detector.py) on what an exported model's
+denoiser makes of each exam, stacks the detector's readout on the classifier's logit of each of the target's
+tasks, and scores the stacks once on the unseen site.
+
+The inputs come from the exported networks themselves (onnx-outputs.mjs runs them in onnxruntime-node, as
+the workstation does), so the detector learns on exactly the volumes it will read, and the classifier's
+logits are those the workstation computes. The split is the classifier's own (splits.make_splits with the
+same seed): the detector trains on the classifier's training exams; its epoch and readout, the stacking
+weights and the thresholds are all chosen on the validation exams, which neither network trained on; the
+unseen site is scored once.
+
+  node models/training/onnx-outputs.mjs MODEL DATASET OUTPUTS
+  /usr/bin/python3 -m models.training.detector_stage --target structural|bme --dataset DATASET \\
+      --model-outputs OUTPUTS --run RUN --unseen-site delta --epochs 12
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Dict, List
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .dataset import TASKS, Dataset, load_dataset
+from .evaluate import TOLERANCE_VOX, pointing_record
+from .lesion_detector import (DETECTOR_TARGETS, TOP_K, DetectorTarget, ExamVolumes, TrainOptions, exam_volumes,
+                              probability_logit, probability_map, readout_scores, train_detector)
+from .metrics import auc, binary_metrics, bootstrap_auc_ci, pointing_hit, task_report, youden_threshold
+from .splits import make_splits
+from .stacking import fit_logistic, stacked_logit
+from .tensors import read_f32
+
+FEATURES = ("classifier logit", "detector readout logit")
+
+
+def cam_grid_map(p: np.ndarray, cam_grid: List[int]) -> np.ndarray:
+    """The detector's map as the exported graph gives it: max-pooled onto the classifier's CAM grid."""
+    kernel = [n // m for n, m in zip(p.shape, cam_grid)]
+    return F.max_pool3d(torch.from_numpy(p)[None, None], kernel)[0, 0].numpy()
+
+
+def pointing_game(maps: Dict[str, np.ndarray], ds: Dataset, ids: List[str], volumes: Dict[str, ExamVolumes],
+                  target: DetectorTarget, task: str) -> Dict:
+    """On the task's positive exams: the map's maximum inside any lesion of the sequence's mask (the shipped
+    evaluation's rule, evaluate.pointing_game) and inside a lesion of the target (the stricter count)."""
+    hits = near = strict = n = n_strict = 0
+    fractions = []
+    for i in ids:
+        e = ds.exam(i)
+        if not e.labels[task]:
+            continue
+        mask = ds.volume(e, target.mask) > 0
+        if mask.any():
+            n += 1
+            hits += pointing_hit(maps[i], mask)
+            near += pointing_hit(maps[i], mask, TOLERANCE_VOX)
+            fractions.append(float(mask.mean()))
+        if volumes[i].lesions.any():
+            n_strict += 1
+            strict += pointing_hit(maps[i], volumes[i].lesions > 0)
+    return {**pointing_record(target.sequence, n, hits, near, fractions),
+            "positiveExamsWithTargetLesion": n_strict, "hitsOnTargetLesion": strict}
+
+
+def read_model_outputs(folder: Path) -> Dict:
+    outputs_file = folder / "outputs.json"
+    try:
+        return json.loads(outputs_file.read_text())
+    except (OSError, ValueError) as err:
+        raise SystemExit(f"{outputs_file}: cannot read the model's outputs ({err})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--target", choices=sorted(DETECTOR_TARGETS), default="structural")
+    ap.add_argument("--dataset", required=True, type=Path)
+    ap.add_argument("--model-outputs", required=True, type=Path, help="folder written by onnx-outputs.mjs")
+    ap.add_argument("--run", required=True, type=Path)
+    ap.add_argument("--unseen-site", default="delta")
+    ap.add_argument("--seed", type=int, default=0, help="the classifier's split seed (pipeline --seed)")
+    ap.add_argument("--init-seed", type=int, help="the detector's initial weights and crops (default: --seed)")
+    ap.add_argument("--cam-grid", type=int, nargs=3, default=(20, 28, 28))
+    ap.add_argument("--epochs", type=int, default=TrainOptions.epochs)
+    ap.add_argument("--width", type=int, default=TrainOptions.width)
+    ap.add_argument("--lr", type=float, default=TrainOptions.lr)
+    ap.add_argument("--crop", type=int, nargs=3, default=TrainOptions.crop)
+    ap.add_argument("--crops-per-exam", type=int, default=TrainOptions.crops_per_exam)
+    a = ap.parse_args()
+    target = DETECTOR_TARGETS[a.target]
+    opts = TrainOptions(epochs=a.epochs, width=a.width, lr=a.lr, crop=tuple(a.crop), crops_per_exam=a.crops_per_exam)
+    init_seed = a.seed if a.init_seed is None else a.init_seed
+    torch.manual_seed(init_seed)
+    rng = np.random.default_rng(init_seed)
+    a.run.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+
+    ds = load_dataset(a.dataset)
+    split = make_splits(ds, a.unseen_site, seed=a.seed)
+    produced = read_model_outputs(a.model_outputs)
+    logits = produced["outputs"]
+    ids = split["train"] + split["validation"] + split["unseen"]
+    volumes: Dict[str, ExamVolumes] = {}
+    for i in ids:
+        e = ds.exam(i)
+        denoised = a.model_outputs / f"{i}.{target.sequence}denoised.f32"
+        if i not in logits or not denoised.exists() or not ds.has(e, target.mask):
+            raise SystemExit(f"{a.dataset}: exam {i} has no model output in {a.model_outputs} ({denoised.name}) "
+                             f"or no lesion mask ({target.mask})")
+        volumes[i] = exam_volumes(read_f32(denoised, ds.grid_size), ds.volume(e, target.mask), target)
+    y = {(t, s): np.array([ds.exam(i).labels[t] for i in split[s]], bool)
+         for t in target.tasks for s in ("validation", "unseen")}
+    print(f"target {target.name} ({target.sequence}), train {len(split['train'])}, validation "
+          f"{len(split['validation'])}, unseen ({a.unseen_site}) {len(split['unseen'])}", flush=True)
+
+    history = []
+    best = {"auc": -1.0}
+
+    def after_epoch(epoch: int, loss: float, net) -> None:
+        """The epoch and readout with the best validation AUC, averaged over the target's tasks."""
+        scores = [readout_scores(probability_map(net, volumes[i].image)) for i in split["validation"]]
+        aucs = {k: float(np.mean([auc(y[t, "validation"], np.array([s[k] for s in scores])) for t in target.tasks]))
+                for k in TOP_K}
+        history.append({"epoch": epoch, "loss": loss, "validationAuc": aucs})
+        print(json.dumps({"epoch": epoch, "loss": round(loss, 4), **{k: round(v, 3) for k, v in aucs.items()}}), flush=True)
+        readout = max(TOP_K, key=lambda k: np.nan_to_num(aucs[k], nan=-1.0))
+        if best["auc"] < 0 or aucs[readout] > best["auc"]:
+            best.update(auc=aucs[readout], readout=readout, epoch=epoch,
+                        state={k: v.clone() for k, v in net.state_dict().items()})
+
+    net = train_detector([volumes[i] for i in split["train"]], opts, rng, after_epoch)
+    net.load_state_dict(best["state"])
+    k = TOP_K[best["readout"]]
+    torch.save({"state": best["state"], "width": opts.width, "topK": k, "target": target.name}, a.run / "detector.pt")
+
+    def readout_logits(split_name: str, raw: bool = False) -> np.ndarray:
+        out = []
+        for i in split[split_name]:
+            image = ds.volume(ds.exam(i), target.sequence) if raw else volumes[i].image
+            r = readout_scores(probability_map(net, image))[best["readout"]]
+            out.append(float(probability_logit(torch.tensor(r, dtype=torch.float64))))
+        return np.array(out)
+
+    def features(split_name: str, task: str, detector: np.ndarray, raw: bool = False) -> np.ndarray:
+        z = [logits[i]["logitsRawInput" if raw else "logits"][TASKS.index(task)] for i in split[split_name]]
+        return np.column_stack([z, detector])
+
+    detector_logits = {s: readout_logits(s) for s in ("validation", "unseen")}
+    detector_raw = readout_logits("unseen", raw=True)
+    maps = {i: probability_map(net, volumes[i].image) for i in split["unseen"]}
+    pooled = {i: cam_grid_map(m, a.cam_grid) for i, m in maps.items()}
+
+    tasks, scores = {}, {i: {} for i in split["unseen"]}
+    for t in target.tasks:
+        x_val = features("validation", t, detector_logits["validation"])
+        weights, bias = fit_logistic(x_val, y[t, "validation"])
+        p_val = 1 / (1 + np.exp(-stacked_logit(x_val, weights, bias)))
+        threshold = youden_threshold(y[t, "validation"], p_val)
+        op = binary_metrics(y[t, "validation"], p_val, threshold)
+        # The unseen site, scored once.
+        x_unseen = features("unseen", t, detector_logits["unseen"])
+        p_unseen = 1 / (1 + np.exp(-stacked_logit(x_unseen, weights, bias)))
+        x_raw = features("unseen", t, detector_raw, raw=True)
+        p_raw = 1 / (1 + np.exp(-stacked_logit(x_raw, weights, bias)))
+        y_unseen = y[t, "unseen"]
+
+        def alone(column: int) -> Dict:
+            return {"auc": auc(y_unseen, x_unseen[:, column]), "aucCI": list(bootstrap_auc_ci(y_unseen, x_unseen[:, column]))}
+
+        tasks[t] = {
+            "stacker": {"features": list(FEATURES), "weights": weights.tolist(), "bias": bias,
+                        "fittedOn": f"validation ({len(split['validation'])} exams)"},
+            "threshold": threshold,
+            "operatingPoint": {"sensitivity": op["sensitivity"], "specificity": op["specificity"], "set": "validation",
+                               "n": op["n"], "rule": "Youden index (max sensitivity + specificity - 1) on the validation split"},
+            "unseen": {
+                "stacked": task_report(y_unseen, p_unseen, threshold),
+                "classifierAlone": alone(0),
+                "detectorAlone": alone(1),
+                "rawInput": {"description": "the same networks, stacking weights and threshold fed the raw volumes (no U-Net)",
+                             **task_report(y_unseen, p_raw, threshold)},
+                "pointingGame": {"camGrid": pointing_game(pooled, ds, split["unseen"], volumes, target, t),
+                                 "fullResolution": pointing_game(maps, ds, split["unseen"], volumes, target, t)},
+            },
+        }
+        for i, yy, x, p in zip(split["unseen"], y_unseen, x_unseen, p_unseen):
+            scores[i][t] = {"label": bool(yy), "classifierLogit": float(x[0]), "probability": float(p)}
+    for i, z in zip(split["unseen"], detector_logits["unseen"]):
+        scores[i]["detectorLogit"] = float(z)
+
+    report = {
+        "schema": "sij-detector-stage/1",
+        "target": {"name": target.name, "sequence": target.sequence, "mask": target.mask, "codes": list(target.codes),
+                   "mimics": list(target.mimics), "tasks": list(target.tasks), "lesions": target.lesions},
+        "modelOutputs": produced.get("model"),
+        "split": {s: len(split[s]) for s in ("train", "validation", "unseen")},
+        "unseenSite": a.unseen_site,
+        "seeds": {"split": a.seed, "init": init_seed},
+        "detector": {"options": {**opts.__dict__, "crop": list(opts.crop)}, "readout": best["readout"], "topK": k,
+                     "epoch": best["epoch"], "validationAuc": best["auc"], "history": history},
+        "tasks": tasks,
+        "unseenExamScores": scores,
+        "minutes": (time.time() - started) / 60,
+    }
+    (a.run / "report.json").write_text(json.dumps(report, indent=1))
+    summary = {"target": target.name, "readout": best["readout"], "epoch": best["epoch"], "validationAuc": best["auc"],
+               **{t: {"weights": r["stacker"]["weights"], "threshold": r["threshold"],
+                      "unseenAuc": r["unseen"]["stacked"]["auc"], "classifierAlone": r["unseen"]["classifierAlone"]["auc"],
+                      "detectorAlone": r["unseen"]["detectorAlone"]["auc"], "rawInputAuc": r["unseen"]["rawInput"]["auc"],
+                      "pointing": {g: f"{v['hits']}/{v['positiveExamsWithMask']}"
+                                   for g, v in r["unseen"]["pointingGame"].items()}}
+                  for t, r in tasks.items()}}
+    print(json.dumps(summary), flush=True)
+
+
+if __name__ == "__main__":
+    main()
