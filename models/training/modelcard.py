@@ -60,6 +60,15 @@ def _metrics_table(tasks: List[Dict], metrics: Dict) -> List[str]:
     return rows
 
 
+def _in_sentence(label: str) -> str:
+    """A task label inside a sentence: "Active inflammatory changes ..." -> "active inflammatory changes ..."."""
+    return label[0].lower() + label[1:]
+
+
+def _detector_name(det: Dict) -> str:
+    return f"{'BME' if det['target'] == 'bme' else det['target']} detector"
+
+
 _DETECTOR_WHY = {
     "structural": "The encoder's cells are too coarse for erosions (a few voxels of lost dark cortical line), so",
     "bme": "The encoder's cells see oedema only as part of an 8 mm cell, and the ASAS rule counts lesions, so",
@@ -70,19 +79,19 @@ def _detector_lines(n: int, det: Dict, m: Dict, labels: Dict[str, str]) -> List[
     """Step n of "How it works", for one lesion detector stage (export_detector.py)."""
     sequence = det["sequence"].upper()
     other = "STIR" if sequence == "T1" else "T1"
-    tasks = [labels[t] for t in det["tasks"]]
+    tasks = [_in_sentence(labels[t]) for t in det["tasks"]]
+    name = _detector_name(det)
     lines = [
-        f"{n}. **{det['target'].upper() if det['target'] == 'bme' else det['target'].capitalize()} detector.** "
-        f"{_DETECTOR_WHY.get(det['target'], 'So')} a second, small",
+        f"{n}. **{name[0].upper() + name[1:]}.** {_DETECTOR_WHY.get(det['target'], 'So')} a second, small",
         f"   network reads the denoised {sequence} at full resolution and gives every voxel a probability of a lesion",
         f"   ({det['lesions']}; {det['network']}). Its exam score is the {det['readout']}.",
     ]
-    for t, label in zip(det["tasks"], tasks):
+    for t in det["tasks"]:
         s = det["stacking"]["tasks"][t]
-        lines.append(f"   {label}: sigmoid({s['weights'][0]:.2f} x classifier logit + {s['weights'][1]:.2f} x detector logit "
+        lines.append(f"   {labels[t]}: sigmoid({s['weights'][0]:.2f} x classifier logit + {s['weights'][1]:.2f} x detector logit "
                      f"{s['bias']:+.2f}).")
     lines += [
-        "   Weights fitted on the validation split. The " + " and ".join(tasks) + f" heat maps on {sequence} are the",
+        "   Weights fitted on the validation split. The heat maps of " + " and of ".join(tasks) + f" on {sequence} are the",
         f"   detector's probability (its maximum in each heat-map cell), not Grad-CAM; on {other} they stay the classifier's Grad-CAM.",
     ]
     alone = [f"{labels[t]}: classifier {_auc(r['classifierAlone'])}, detector {_auc(r['detectorAlone'])}"
@@ -125,8 +134,8 @@ def render(manifest: Dict, cfg: ModelConfig, report: Dict) -> str:
         "Reads one sacroiliac-joint MRI examination (semicoronal T1-weighted and STIR) and gives three",
         "probabilities, each compared with a fixed threshold, plus a heat map (Grad-CAM) per task and sequence",
         "showing which regions drove the result"
-        + "".join(f" (for {' and '.join(labels[t].lower() for t in d['tasks'])} on {d['sequence'].upper()}: the {d['target']}"
-                  f" detector's lesion probability, step {6 + n})" for n, d in enumerate(detectors)) + ":",
+        + "".join(f"; for {' and '.join(_in_sentence(labels[t]) for t in d['tasks'])} on {d['sequence'].upper()}, the "
+                  f"{_detector_name(d)}'s lesion probability instead (step {6 + n})" for n, d in enumerate(detectors)) + ":",
         "",
     ]
     for t in tasks:

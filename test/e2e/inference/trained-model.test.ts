@@ -23,6 +23,14 @@ const learned =
       metrics?: { unseenSite?: { active_inflammation?: { aucCI?: [number, number] } } };
     }
   ).metrics?.unseenSite?.active_inflammation?.aucCI?.[0] ?? 0) > 0.5;
+// What the model's manifest says its active-inflammation STIR map is (absent: Grad-CAM); the engine must carry it.
+const declaredStirMap = present
+  ? ((
+      JSON.parse(readFileSync(path.join(MODEL, 'manifest.json'), 'utf8')) as {
+        tasks: { key: string; heatmaps?: { stir?: string } }[];
+      }
+    ).tasks.find((t) => t.key === 'active_inflammation')?.heatmaps?.stir ?? 'grad-cam')
+  : undefined;
 const POSITIVE_SEEDS = [301, 302, 303];
 const CLEAN_SEEDS = [311, 312, 313];
 const STRUCTURAL_SEEDS = [321, 322, 323];
@@ -111,8 +119,9 @@ describe.skipIf(!learned)(`shipped model end to end (${path.relative(process.cwd
     }
   });
 
-  it('puts the STIR Grad-CAM maximum inside a lesion on the positive exams', () => {
+  it("puts the STIR map's maximum inside a lesion on the positive exams, and says what the map is", () => {
     for (const e of exams.filter((x) => x.labels.active_inflammation)) {
+      expect(e.out.result.tasks.active_inflammation.heatmaps?.stir).toBe(declaredStirMap);
       const cam = e.out.cams.find((c) => c.task === 'active_inflammation' && c.sequence === 'stir')!.volume;
       const n = argmax(cam);
       const [nx, ny] = cam.dims;
@@ -120,10 +129,10 @@ describe.skipIf(!learned)(`shipped model end to end (${path.relative(process.cwd
       const mask = readNifti(path.join(e.dir, 'masks', 'stir_lesions.nii.gz'));
       const v = patientToVoxel(mask.affine, peak).map(Math.round);
       const inside = mask.data[v[0] + mask.dims[0] * (v[1] + mask.dims[1] * v[2])] > 0;
-      // The CAM comes from a coarse feature grid; "inside" allows half a model-grid slice (1.75 mm).
+      // The map comes from a coarse feature grid; "inside" allows half a model-grid slice (1.75 mm).
       const distance = inside ? 0 : distanceToLesion(mask, peak);
       process.stderr.write(
-        `seed ${e.seed}: CAM peak ${inside ? 'inside a lesion' : `${distance.toFixed(1)} mm from the nearest lesion`}\n`,
+        `seed ${e.seed}: STIR map peak ${inside ? 'inside a lesion' : `${distance.toFixed(1)} mm from the nearest lesion`}\n`,
       );
       expect(distance, `seed ${e.seed}`).toBeLessThanOrEqual(1.75);
     }
