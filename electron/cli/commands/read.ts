@@ -192,7 +192,15 @@ export const command: CliCommand = {
       process.stdout.write((values.json ? JSON.stringify(cliJson(out.result), null, 2) : text(out)) + '\n');
       if (values.cam) {
         const files = writeCamNifti(out, values.cam);
-        process.stderr.write(`Grad-CAM: ${files.length} NIfTI files in ${values.cam}\n`);
+        const lesionMaps = out.cams.filter(
+          (c) => out.result.tasks[c.task].heatmaps?.[c.sequence] === 'lesion-probability',
+        ).length;
+        process.stderr.write(
+          `heat maps: ${files.length} NIfTI files in ${values.cam}` +
+            (lesionMaps
+              ? ` (${lesionMaps} lesion probability, ${files.length - lesionMaps} Grad-CAM)\n`
+              : ' (Grad-CAM)\n'),
+        );
       }
       return 0;
     } finally {

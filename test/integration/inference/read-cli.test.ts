@@ -140,6 +140,26 @@ describe('sij read (CLI)', () => {
     }
   }, 180_000);
 
+  it('--cam writes one NIfTI per task and sequence and says which maps are not Grad-CAM', async () => {
+    for (const model of [MODEL, 'models/sij-demo-synthetic']) {
+      const dir = path.join(root, `cam-${path.basename(model)}`);
+      const r = await sij(path.join(root, 'batch', 'a-ok'), '--model', model, '--cam', dir);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.nii.gz'))).toHaveLength(6);
+      // what the model's own manifest declares, counted over its tasks and both sequences
+      const manifest = JSON.parse(readFileSync(path.join(model, 'manifest.json'), 'utf8')) as {
+        tasks: { heatmaps?: Record<string, string> }[];
+      };
+      const lesion = manifest.tasks
+        .flatMap((t) => Object.values(t.heatmaps ?? {}))
+        .filter((k) => k === 'lesion-probability').length;
+      expect(r.stderr).toContain(
+        `heat maps: 6 NIfTI files in ${dir} ` +
+          (lesion ? `(${lesion} lesion probability, ${6 - lesion} Grad-CAM)` : '(Grad-CAM)'),
+      );
+    }
+  }, 120_000);
+
   it('refuses bad options with a usage error', async () => {
     const r = await sij(path.join(root, 'batch', 'a-ok'), '--provider', 'tpu');
     expect(r.status).toBe(2);
