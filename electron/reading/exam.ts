@@ -95,7 +95,7 @@ export interface CamVolume {
 
 /** A key image's caption with its heat map: what is drawn, and how far the map can be trusted to point. */
 export function camCaption(label: string, slice: number, cam: CamVolume): string {
-  const top = cam.kind === 'lesion-probability' ? '1' : 'max';
+  const top = heatmapScaleTop(cam.kind) ?? 'max';
   return `${label}, image ${slice + 1}, ${cam.task.replace('_', ' ')} heat map, ${heatmapName(cam.kind)} (inferno scale 0 to ${top}, transparent below 20%). ${heatmapNote(cam.heatmapOnLesion)}`;
 }
 
@@ -114,11 +114,11 @@ export async function keyImages(
     { sequence: 't1' as const, stack: stacks.t1, task: 'structural', label: 'T1' },
     { sequence: 'stir' as const, stack: stacks.stir, task: 'active_inflammation', label: 'STIR' },
   ];
+  const chosen = readerKeySlice(r);
   for (const p of plan) {
     if (!p.stack) continue;
     const volume = await loadStackVolume(p.stack);
     const cam = cams.find((c) => c.sequence === p.sequence && c.task === p.task);
-    const chosen = readerKeySlice(r);
     const slice =
       chosen !== null
         ? Math.min(chosen, volume.dims[2] - 1)
