@@ -137,22 +137,21 @@ def main() -> None:
     k = TOP_K[best["readout"]]
     torch.save({"state": best["state"], "width": opts.width, "topK": k, "target": target.name}, a.run / "detector.pt")
 
-    def readout_logits(split_name: str, raw: bool = False) -> np.ndarray:
-        out = []
-        for i in split[split_name]:
-            image = ds.volume(ds.exam(i), target.sequence) if raw else volumes[i].image
-            r = readout_scores(probability_map(net, image))[best["readout"]]
-            out.append(float(probability_logit(torch.tensor(r, dtype=torch.float64))))
-        return np.array(out)
+    def readout_logits(maps: List[np.ndarray]) -> np.ndarray:
+        readouts = [readout_scores(p)[best["readout"]] for p in maps]
+        return np.array([float(probability_logit(torch.tensor(r, dtype=torch.float64))) for r in readouts])
 
     def features(split_name: str, task: str, detector: np.ndarray, raw: bool = False) -> np.ndarray:
         z = [logits[i]["logitsRawInput" if raw else "logits"][TASKS.index(task)] for i in split[split_name]]
         return np.column_stack([z, detector])
 
-    detector_logits = {s: readout_logits(s) for s in ("validation", "unseen")}
-    detector_raw = readout_logits("unseen", raw=True)
     maps = {i: probability_map(net, volumes[i].image) for i in split["unseen"]}
     pooled = {i: cam_grid_map(m, a.cam_grid) for i, m in maps.items()}
+    detector_logits = {
+        "validation": readout_logits([probability_map(net, volumes[i].image) for i in split["validation"]]),
+        "unseen": readout_logits([maps[i] for i in split["unseen"]]),
+    }
+    detector_raw = readout_logits([probability_map(net, ds.volume(ds.exam(i), target.sequence)) for i in split["unseen"]])
 
     tasks, scores = {}, {i: {} for i in split["unseen"]}
     for t in target.tasks:

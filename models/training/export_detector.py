@@ -27,7 +27,6 @@ import onnx
 import torch
 
 from . import modelcard
-from .config import PRESETS
 from .dataset import TASKS, load_dataset
 from .detector_graph import SEQUENCES, DetectorBranch, merge_detector_branch
 from .evaluate import case_kind, rule_labels
@@ -186,14 +185,10 @@ def main(argv=None) -> int:
     wall = {"base model": round(a.base_training_seconds),
             **{k: v for k, v in (compute.get("wallSeconds") or {}).items() if k != "base model"},
             f"{target.name}_detector": round(60 * stage["minutes"])}
-    report = {"training": {"totalWallSeconds": sum(wall.values()), "wallSeconds": wall}}
-    td["compute"] = report["training"]
-    cfg = PRESETS[manifest["architecture"]["name"]]
-    files = [f["path"] for f in manifest["files"] if f["path"] != "MODEL_CARD.md"]
-    manifest["files"] = [{"path": f, "sha256": sha256_file(a.out / f)} for f in files]
-    (a.out / "MODEL_CARD.md").write_text(modelcard.render(manifest, cfg, report))
-    manifest["files"].insert(0, {"path": "MODEL_CARD.md", "sha256": sha256_file(a.out / "MODEL_CARD.md")})
+    td["compute"] = {"totalWallSeconds": sum(wall.values()), "wallSeconds": wall}
+    manifest["files"] = [{"path": f["path"], "sha256": sha256_file(a.out / f["path"])} for f in manifest["files"]]
     write_manifest(a.out, manifest)
+    modelcard.rerender(a.out)  # the card from the manifest, and its hash in the file list
     print(json.dumps({"out": str(a.out), "version": a.version, "classifierBytes": classifier_file.stat().st_size,
                       **{t: {k: manifest["metrics"]["unseenSite"][t][k] for k in ("auc", "aucCI")} for t in target.tasks}}))
     return 0
