@@ -1,6 +1,6 @@
 """A lesion detector inside the classifier's ONNX graph.
 
-The branch reads the classifier's own input of its sequence (the denoised T1 or STIR), so the workstation's
+The branch reads the classifier's own inputs of the sequences it needs (the denoised T1, STIR or both), so the workstation's
 inputs, outputs and manifest contract do not change: each of the target's tasks' probability becomes the
 stack of the classifier's logit and the detector's readout logit, and the task's heat map on that sequence
 becomes the detector's probability map, max-pooled onto the CAM grid (each cell shows its most lesion-like
@@ -25,7 +25,8 @@ SEQUENCES = ("t1", "stir")  # the classifier's inputs and its CAM's sequence axi
 
 
 class DetectorBranch(nn.Module):
-    """image [1, 1, D, H, W] -> (readout logit [1, 1], probability map max-pooled onto the CAM grid [1, 1, d, h, w])."""
+    """images [1, 1, D, H, W], one per sequence the detector reads, in its channel order -> (readout logit [1, 1],
+    probability map max-pooled onto the CAM grid [1, 1, d, h, w])."""
 
     def __init__(self, detector: LesionDetector, top_k: int, grid: Sequence[int], cam_grid: Sequence[int]):
         super().__init__()
@@ -36,8 +37,8 @@ class DetectorBranch(nn.Module):
             raise ValueError(f"CAM grid {list(cam_grid)} does not divide the input grid {list(grid)}")
         self.kernel = tuple(kernel)
 
-    def forward(self, image: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        p = torch.sigmoid(self.detector(image))
+    def forward(self, *images: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        p = torch.sigmoid(self.detector(torch.cat(images, dim=1)))
         readout = probability_logit(top_k_mean(p, self.top_k)).reshape(1, 1)
         return readout, F.max_pool3d(p, self.kernel)
 
@@ -64,14 +65,16 @@ def merge_detector_branch(
 ) -> onnx.ModelProto:
     """A copy of `classifier` in which each task t of `stacks` ({t: (w, b)}) reads
     sigmoid(w0 * classifier logit + w1 * branch readout + b) and whose CAM for (t, sequence) is the branch's
-    map. `branch` has one input (the sequence's image) and two outputs (readout logit [1, 1], map
-    [1, 1, d, h, w] on the classifier's CAM grid). Every name the merge adds starts with `prefix`."""
+    map. `branch` reads some of the classifier's inputs, named as they are, and has two outputs (readout logit
+    [1, 1], map [1, 1, d, h, w] on the classifier's CAM grid). Every name the merge adds starts with `prefix`."""
     model = onnx.ModelProto()
     model.CopyFrom(classifier)
     g = model.graph
     b = branch.graph
-    if len(b.input) != 1 or len(b.output) != 2:
-        raise ValueError("a detector branch must have one input (its sequence) and two outputs (readout, map)")
+    reads = [i.name for i in b.input]
+    if not reads or not set(reads) <= {i.name for i in g.input} or len(b.output) != 2:
+        raise ValueError(f"a detector branch must read the classifier's inputs by name ({[i.name for i in g.input]}; "
+                         f"it reads {reads}) and have two outputs (readout, map)")
     if any(n.name.startswith(prefix) for n in g.node):
         raise ValueError(f"the classifier graph already has nodes named {prefix}*")
     sigmoid = next((n for n in g.node if probabilities in n.output and n.op_type == "Sigmoid"), None)
@@ -86,7 +89,7 @@ def merge_detector_branch(
     previous_cam = prefix + "previous_cam"
     cam_node.output[list(cam_node.output).index(cam)] = previous_cam
 
-    g.node.extend(_renamed(n, {b.input[0].name: sequence}, prefix) for n in b.node)
+    g.node.extend(_renamed(n, {name: name for name in reads}, prefix) for n in b.node)
     for init in b.initializer:
         copy = onnx.TensorProto()
         copy.CopyFrom(init)

@@ -107,14 +107,16 @@ def main() -> None:
     volumes: Dict[str, ExamVolumes] = {}
     for i in ids:
         e = ds.exam(i)
-        denoised = a.model_outputs / f"{i}.{target.sequence}denoised.f32"
-        if i not in logits or not denoised.exists() or not ds.has(e, target.mask):
-            raise SystemExit(f"{a.dataset}: exam {i} has no model output in {a.model_outputs} ({denoised.name}) "
-                             f"or no lesion mask ({target.mask})")
-        volumes[i] = exam_volumes(read_f32(denoised, ds.grid_size), ds.volume(e, target.mask), target)
+        denoised = [a.model_outputs / f"{i}.{sequence}denoised.f32" for sequence in target.channels()]
+        missing = [f.name for f in denoised if not f.exists()]
+        if i not in logits or missing or not all(ds.has(e, m) for m in target.masks()):
+            raise SystemExit(f"{a.dataset}: exam {i} has no model output in {a.model_outputs} ({', '.join(missing)}) "
+                             f"or lacks a lesion mask ({', '.join(target.masks())})")
+        image = np.stack([read_f32(f, ds.grid_size) for f in denoised])
+        volumes[i] = exam_volumes(image, {m: ds.volume(e, m) for m in target.masks()}, target)
     y = {(t, s): np.array([ds.exam(i).labels[t] for i in split[s]], bool)
          for t in target.tasks for s in ("validation", "unseen")}
-    print(f"target {target.name} ({target.sequence}), train {len(split['train'])}, validation "
+    print(f"target {target.name} ({'+'.join(target.channels())}), train {len(split['train'])}, validation "
           f"{len(split['validation'])}, unseen ({a.unseen_site}) {len(split['unseen'])}", flush=True)
 
     history = []
@@ -135,7 +137,8 @@ def main() -> None:
     net = train_detector([volumes[i] for i in split["train"]], opts, rng, after_epoch)
     net.load_state_dict(best["state"])
     k = TOP_K[best["readout"]]
-    torch.save({"state": best["state"], "width": opts.width, "topK": k, "target": target.name}, a.run / "detector.pt")
+    torch.save({"state": best["state"], "width": opts.width, "inputs": list(target.channels()), "topK": k,
+                "target": target.name}, a.run / "detector.pt")
 
     def readout_logits(maps: List[np.ndarray]) -> np.ndarray:
         readouts = [readout_scores(p)[best["readout"]] for p in maps]
@@ -151,7 +154,8 @@ def main() -> None:
         "validation": readout_logits([probability_map(net, volumes[i].image) for i in split["validation"]]),
         "unseen": readout_logits([maps[i] for i in split["unseen"]]),
     }
-    detector_raw = readout_logits([probability_map(net, ds.volume(ds.exam(i), target.sequence)) for i in split["unseen"]])
+    raw = lambda i: np.stack([ds.volume(ds.exam(i), sequence) for sequence in target.channels()])
+    detector_raw = readout_logits([probability_map(net, raw(i)) for i in split["unseen"]])
 
     tasks, scores = {}, {i: {} for i in split["unseen"]}
     for t in target.tasks:
@@ -193,8 +197,9 @@ def main() -> None:
 
     report = {
         "schema": "sij-detector-stage/1",
-        "target": {"name": target.name, "sequence": target.sequence, "mask": target.mask, "codes": list(target.codes),
-                   "mimics": list(target.mimics), "tasks": list(target.tasks), "lesions": target.lesions},
+        "target": {"name": target.name, "sequence": target.sequence, "inputs": list(target.channels()), "mask": target.mask, "codes": list(target.codes),
+                   "mimics": list(target.mimics),
+                   "mimicsElsewhere": [{"mask": m, "codes": list(c)} for m, c in target.mimics_elsewhere], "tasks": list(target.tasks), "lesions": target.lesions},
         "modelOutputs": produced.get("model"),
         "split": {s: len(split[s]) for s in ("train", "validation", "unseen")},
         "unseenSite": a.unseen_site,

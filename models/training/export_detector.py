@@ -20,7 +20,7 @@ import sys
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Dict
+from typing import Dict, Sequence
 
 import numpy as np
 import onnx
@@ -37,25 +37,26 @@ from .metrics import task_report
 from .tensors import read_f32, sha256_file, write_f32
 
 
-def branch_onnx(branch: DetectorBranch, grid, sequence: str) -> onnx.ModelProto:
+def branch_onnx(branch: DetectorBranch, grid, inputs: Sequence[str]) -> onnx.ModelProto:
+    """The branch as an ONNX graph whose inputs are named as the classifier's inputs of those sequences."""
     buffer = io.BytesIO()
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore", torch.jit.TracerWarning)
-        torch.onnx.export(branch, (torch.zeros(1, 1, *grid),), buffer, input_names=[sequence],
+        torch.onnx.export(branch, tuple(torch.zeros(1, 1, *grid) for _ in inputs), buffer, input_names=list(inputs),
                           output_names=["readout", "map"], opset_version=OPSET, do_constant_folding=True)
     return onnx.load_from_string(buffer.getvalue())
 
 
-def golden_outputs(folder: Path, branch: DetectorBranch, target: DetectorTarget, stage: Dict) -> None:
+def golden_outputs(folder: Path, branch: DetectorBranch, inputs: Sequence[str], target: DetectorTarget, stage: Dict) -> None:
     """The golden probabilities and CAM of the merged graph, from PyTorch: the base model's golden
     classifier outputs with the target's task entries recomputed by the branch."""
     index = json.loads((folder / "golden" / "golden.json").read_text())
     t = index["tensors"]
-    denoised = read_f32(folder / t[f"denoised_{target.sequence}"]["file"], t[f"denoised_{target.sequence}"]["shape"])
+    denoised = [torch.from_numpy(read_f32(folder / t[f"denoised_{s}"]["file"], t[f"denoised_{s}"]["shape"])) for s in inputs]
     probabilities = read_f32(folder / t["probabilities"]["file"], t["probabilities"]["shape"]).astype(np.float64)
     cam = read_f32(folder / t["cam"]["file"], t["cam"]["shape"])
     with torch.no_grad():
-        readout, detector_map = branch(torch.from_numpy(denoised))
+        readout, detector_map = branch(*denoised)
     for task in target.tasks:
         k = TASKS.index(task)
         weights, bias = stage["tasks"][task]["stacker"]["weights"], stage["tasks"][task]["stacker"]["bias"]
@@ -103,7 +104,7 @@ def detector_metrics(manifest: Dict, stage: Dict, target: DetectorTarget, datase
         ablation["description"] += f" {labels}: the {target.name} detector stage's networks and stack fed the raw volumes."
     metrics.setdefault("lesionDetectors", {})[target.name] = {
         "description": f"each of the {target.name} detector's tasks alone on the unseen site: the classifier's logit, the "
-                       f"{target.sequence.upper()} detector's readout, and (unseenSite) the stack of the two",
+                       f"{target.name} detector's readout, and (unseenSite) the stack of the two",
         "readout": stage["detector"]["readout"],
         "validationAuc": stage["detector"]["validationAuc"],
         "tasks": by_task,
@@ -131,7 +132,8 @@ def main(argv=None) -> int:
     if any(d["target"] == target.name for d in installed):
         p.error(f"{a.model}: the model already has a {target.name} detector")
     saved = torch.load(a.run / "detector.pt")
-    detector = LesionDetector(saved["width"])
+    inputs = saved.get("inputs", [target.sequence])  # detectors saved before session 17 read their map's sequence
+    detector = LesionDetector(saved["width"], len(inputs))
     detector.load_state_dict(saved["state"])
     grid = manifest["inputs"]["grid"]["size"]
     cam_grid = manifest["networks"]["classifier"]["camGrid"]
@@ -143,9 +145,9 @@ def main(argv=None) -> int:
         shutil.copytree(a.model, a.out, dirs_exist_ok=True)
     classifier_file = a.out / NETWORK_FILES["classifier"]
     merged = merge_detector_branch(onnx.load(str(a.model / NETWORK_FILES["classifier"])),
-                                   branch_onnx(branch, grid, target.sequence), stacks, target.sequence, f"{target.name}/")
+                                   branch_onnx(branch, grid, inputs), stacks, target.sequence, f"{target.name}/")
     onnx.save(merged, str(classifier_file))
-    golden_outputs(a.out, branch, target, stage)
+    golden_outputs(a.out, branch, inputs, target, stage)
 
     dataset = load_dataset(a.dataset)
     manifest["version"] = a.version
@@ -160,12 +162,14 @@ def main(argv=None) -> int:
     manifest["metrics"] = detector_metrics(manifest, stage, target, dataset)
     det = stage["detector"]
     sequence = target.sequence.upper()
+    read = " and ".join(s.upper() for s in inputs)
     manifest["architecture"]["lesionDetectors"] = installed + [{
         "target": target.name,
         "sequence": target.sequence,
+        "inputs": list(inputs),
         "lesions": target.lesions,
         "tasks": list(target.tasks),
-        "input": f"the classifier's {sequence} input (denoised)",
+        "input": f"the classifier's {read} input{'s' if len(inputs) > 1 else ''} (denoised), one channel each",
         "network": f"3D CNN, widths {det['options']['width']}/{2 * det['options']['width']}, five convolutions, "
                    "receptive field 5 slices x 15 x 15 voxels, one logit per input voxel",
         "readout": f"mean of the {saved['topK']} most probable voxels ({det['readout']}), as a logit",
@@ -179,8 +183,8 @@ def main(argv=None) -> int:
     td = manifest["trainingData"]
     td["description"] += (
         f" {target.name.upper() if target.name == 'bme' else target.name.capitalize()} detector: trained on the phantom's"
-        f" lesion masks ({target.lesions}) on crops of the {sequence} denoiser's output for the classifier's training"
-        " exams; its readout, epoch, stacking weights and thresholds chosen on the validation split.")
+        f" lesion masks ({target.lesions}) on crops of what the {read} denoiser{'s' if len(inputs) > 1 else ''} made of"
+        " the classifier's training exams; its readout, epoch, stacking weights and thresholds chosen on the validation split.")
     compute = td.get("compute") or {}
     wall = {"base model": round(a.base_training_seconds),
             **{k: v for k, v in (compute.get("wallSeconds") or {}).items() if k != "base model"},

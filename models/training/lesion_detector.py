@@ -13,7 +13,7 @@ logits of the target's tasks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -26,8 +26,10 @@ from .lesion_maps import MAPS
 
 @dataclass(frozen=True)
 class DetectorTarget:
-    """What one detector finds: `codes` in the `mask` volume of `sequence`; `mimics` are codes the target's
-    rule does not count (hard negatives); `tasks` are the classifier tasks its readout is stacked on."""
+    """What one detector finds: `codes` in the `mask` volume of `sequence` (where its map is drawn), reading
+    the denoised `inputs` as channels; `mimics` are codes the target's rule does not count (hard negatives);
+    `mimics_elsewhere` are (mask, codes) of look-alikes marked in another sequence's mask on the same grid;
+    `tasks` are the classifier tasks its readout is stacked on."""
 
     name: str
     sequence: str
@@ -36,6 +38,14 @@ class DetectorTarget:
     mimics: Tuple[int, ...]
     tasks: Tuple[str, ...]
     lesions: str
+    mimics_elsewhere: Tuple[Tuple[str, Tuple[int, ...]], ...] = ()
+    inputs: Tuple[str, ...] = ()
+
+    def channels(self) -> Tuple[str, ...]:
+        return self.inputs or (self.sequence,)
+
+    def masks(self) -> Tuple[str, ...]:
+        return (self.mask, *(m for m, _ in self.mimics_elsewhere))
 
 
 def _map(name: str) -> Tuple[str, Tuple[int, ...]]:
@@ -44,8 +54,12 @@ def _map(name: str) -> Tuple[str, Tuple[int, ...]]:
 
 # Codes: electron/phantom/lesions.ts LESION_CODES.
 DETECTOR_TARGETS: Dict[str, DetectorTarget] = {
+    # Oedema darkens marrow on T1 as erosions and sclerosis do; a radiologist tells them apart by reading STIR
+    # beside T1, so the structural detector reads both and sees crops centred on BME with no structural lesion.
     "structural": DetectorTarget("structural", "t1", *_map("structural"), mimics=(7, 11, 12), tasks=("structural",),
-                                 lesions="erosion, fat lesion, backfill, ankylosis; mimics sclerosis, bone bud, osteophyte"),
+                                 lesions="erosion, fat lesion, backfill, ankylosis; mimics sclerosis, bone bud, "
+                                         "osteophyte, bone marrow edema",
+                                 mimics_elsewhere=(("stirMask", (1,)),), inputs=("t1", "stir")),
     "bme": DetectorTarget("bme", "stir", *_map("bme"), mimics=(2, 3, 4, 5), tasks=("active_inflammation", "asas_bme"),
                           lesions="bone marrow edema; mimics capsulitis, joint fluid, enthesitis, inflammation in an erosion"),
 }
@@ -56,9 +70,9 @@ TOP_K = {"max": 1, "top50": 50, "top200": 200, "top800": 800}
 
 class LesionDetector(nn.Module):
     """Receptive field 5 slices x 15 x 15 voxels (17.5 x 30 x 30 mm): a joint's cortical line and the
-    marrow either side of it. Input: one sequence; output: one logit per voxel."""
+    marrow either side of it. Input: one channel per sequence read; output: one logit per voxel."""
 
-    def __init__(self, width: int):
+    def __init__(self, width: int, channels: int = 1):
         super().__init__()
         w = width
 
@@ -66,7 +80,7 @@ class LesionDetector(nn.Module):
             return [nn.Conv3d(cin, cout, kernel, padding=padding, dilation=dilation), nn.BatchNorm3d(cout), nn.ReLU()]
 
         self.net = nn.Sequential(
-            nn.Conv3d(1, w, (1, 3, 3), padding=(0, 1, 1)), nn.ReLU(),
+            nn.Conv3d(channels, w, (1, 3, 3), padding=(0, 1, 1)), nn.ReLU(),
             *unit(w, w, 3, 1),
             *unit(w, 2 * w, (1, 3, 3), (0, 2, 2), (1, 2, 2)),
             *unit(2 * w, 2 * w, 3, 1),
@@ -93,21 +107,30 @@ def probability_logit(p: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
 class ExamVolumes:
     """What the crop sampler needs of one exam."""
 
-    image: np.ndarray  # [D, H, W] the detector's input
+    image: np.ndarray  # [C, D, H, W] the detector's input, one channel per sequence it reads
     lesions: np.ndarray  # [D, H, W] float32, 1 on the target's lesion voxels
     lesion_voxels: np.ndarray  # [n, 3] indices of the lesion voxels
-    mimic_voxels: np.ndarray  # [m, 3] indices of mimic voxels
+    mimic_voxels: Tuple[np.ndarray, ...]  # per mimic source (the target's mask, then each other mask): [m, 3] indices
 
 
-def exam_volumes(image: np.ndarray, mask: np.ndarray, target: DetectorTarget) -> ExamVolumes:
-    codes = np.rint(mask).astype(np.int16)
+def exam_volumes(image: np.ndarray, masks: Mapping[str, np.ndarray], target: DetectorTarget) -> ExamVolumes:
+    """`image` is [C, D, H, W], one channel per sequence of `target.channels()`; `masks` holds every volume of
+    `target.masks()`."""
+    codes = np.rint(masks[target.mask]).astype(np.int16)
+    expected = (len(target.channels()), *codes.shape)
+    if image.shape != expected:
+        raise ValueError(f"{target.name} detector: image {list(image.shape)} is not {len(target.channels())} channels "
+                         f"({', '.join(target.channels())}) of {list(codes.shape)}")
     lesions = np.isin(codes, target.codes)
-    return ExamVolumes(image, lesions.astype(np.float32), np.argwhere(lesions), np.argwhere(np.isin(codes, target.mimics)))
+    sources = [(codes, target.mimics)] + [(np.rint(masks[m]).astype(np.int16), c) for m, c in target.mimics_elsewhere]
+    # A look-alike that overlaps a target lesion is a lesion crop, not a hard negative.
+    mimics = tuple(np.argwhere(np.isin(m, c) & ~lesions) for m, c in sources)
+    return ExamVolumes(image, lesions.astype(np.float32), np.argwhere(lesions), mimics)
 
 
 def lesion_prone_region(exams: Sequence[ExamVolumes]) -> np.ndarray:
     """Voxels within one voxel of a target lesion in any of the exams: where hard negatives live."""
-    prone = np.zeros(exams[0].image.shape, bool)
+    prone = np.zeros(exams[0].lesions.shape, bool)
     for e in exams:
         prone |= e.lesions > 0
     grown = F.max_pool3d(torch.from_numpy(prone.astype(np.float32))[None, None], 3, 1, 1)[0, 0]
@@ -123,28 +146,33 @@ class CropSampler:
     def __call__(self, e: ExamVolumes) -> Tuple[np.ndarray, np.ndarray]:
         rng = self.rng
         u = rng.random()
+        mimics = [m for m in e.mimic_voxels if len(m)]
         if len(e.lesion_voxels) and u < 0.35:
             centre = e.lesion_voxels[rng.integers(len(e.lesion_voxels))]
-        elif len(e.mimic_voxels) and u < 0.6:
-            centre = e.mimic_voxels[rng.integers(len(e.mimic_voxels))]
+        elif mimics and u < 0.6:
+            # Each source as often as the others, whatever its size (BME outnumbers sclerosis 2 to 1). With
+            # one source nothing is drawn, so such a target's crops are those it was trained on before.
+            group = mimics[rng.integers(len(mimics))] if len(mimics) > 1 else mimics[0]
+            centre = group[rng.integers(len(group))]
         elif u < 0.85 and len(self.prone_voxels):
             centre = self.prone_voxels[rng.integers(len(self.prone_voxels))]
         else:
-            centre = np.array([rng.integers(n) for n in e.image.shape])
+            centre = np.array([rng.integers(n) for n in e.lesions.shape])
         start = [int(np.clip(c - k // 2 + rng.integers(-(k // 4), k // 4 + 1), 0, n - k))
-                 for c, k, n in zip(centre, self.crop, e.image.shape)]
+                 for c, k, n in zip(centre, self.crop, e.lesions.shape)]
         window = tuple(slice(s, s + k) for s, k in zip(start, self.crop))
-        xs, ms = e.image[window], e.lesions[window]
+        xs, ms = e.image[(slice(None), *window)], e.lesions[window]
         if rng.random() < 0.5:  # left-right flip
-            xs, ms = xs[:, :, ::-1], ms[:, :, ::-1]
+            xs, ms = xs[..., ::-1], ms[..., ::-1]
         return np.ascontiguousarray(xs), np.ascontiguousarray(ms)
 
 
 @torch.no_grad()
 def probability_map(net: LesionDetector, image: np.ndarray) -> np.ndarray:
+    """[C, D, H, W] -> [D, H, W]."""
     was_training = net.training
     net.eval()
-    p = torch.sigmoid(net(torch.from_numpy(image)[None, None]))[0, 0].numpy()
+    p = torch.sigmoid(net(torch.from_numpy(np.ascontiguousarray(image))[None]))[0, 0].numpy()
     net.train(was_training)
     return p
 
@@ -168,7 +196,7 @@ def train_detector(
 ) -> LesionDetector:
     """AdamW with a one-cycle schedule, BCE with a positive weight on the lesion voxels; calls
     `after_epoch(epoch, mean loss, net)` so the caller can validate and keep the best state."""
-    net = LesionDetector(opts.width)
+    net = LesionDetector(opts.width, train[0].image.shape[0])
     sample = CropSampler(lesion_prone_region(train), opts.crop, rng)
     opt = torch.optim.AdamW(net.parameters(), lr=opts.lr, weight_decay=1e-4)
     steps = max(1, len(train) * opts.crops_per_exam // opts.batch)
@@ -179,7 +207,7 @@ def train_detector(
         total = 0.0
         for b in range(steps):
             xs, ms = zip(*(sample(train[i]) for i in order[b * opts.batch : (b + 1) * opts.batch]))
-            logit = net(torch.from_numpy(np.stack(xs))[:, None])
+            logit = net(torch.from_numpy(np.stack(xs)))
             loss = F.binary_cross_entropy_with_logits(logit, torch.from_numpy(np.stack(ms))[:, None], pos_weight=pos_weight)
             opt.zero_grad()
             loss.backward()

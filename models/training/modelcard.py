@@ -73,6 +73,10 @@ _DETECTOR_WHY = {
     "structural": "The encoder's cells are too coarse for erosions (a few voxels of lost dark cortical line), so",
     "bme": "The encoder's cells see oedema only as part of an 8 mm cell, and the ASAS rule counts lesions, so",
 }
+# Why a detector reads a second sequence, keyed by (target, sequence read).
+_SECOND_INPUT_WHY = {
+    ("structural", "stir"): "STIR beside it, as a reader does, to tell oedema, which darkens T1 marrow too, from erosion and sclerosis",
+}
 
 
 def _detector_lines(n: int, det: Dict, m: Dict, labels: Dict[str, str]) -> List[str]:
@@ -81,9 +85,12 @@ def _detector_lines(n: int, det: Dict, m: Dict, labels: Dict[str, str]) -> List[
     other = "STIR" if sequence == "T1" else "T1"
     tasks = [_in_sentence(labels[t]) for t in det["tasks"]]
     name = _detector_name(det)
+    also = [s for s in det.get("inputs", [det["sequence"]]) if s != det["sequence"]]
     lines = [
         f"{n}. **{name[0].upper() + name[1:]}.** {_DETECTOR_WHY.get(det['target'], 'So')} a second, small",
-        f"   network reads the denoised {sequence} at full resolution and gives every voxel a probability of a lesion",
+        f"   network reads the denoised {sequence} at full resolution"
+        + "".join(f" (and the denoised {_SECOND_INPUT_WHY.get((det['target'], s), s.upper())})" for s in also)
+        + " and gives every voxel a probability of a lesion",
         f"   ({det['lesions']}; {det['network']}). Its exam score is the {det['readout']}.",
     ]
     for t in det["tasks"]:

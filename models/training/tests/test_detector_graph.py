@@ -20,16 +20,17 @@ def shapes(model, names):
     return {n: [d.dim_value for d in values[n].type.tensor_type.shape.dim] for n in names}
 
 
-def branch(sequence: str) -> onnx.ModelProto:
+def branch(*inputs: str) -> onnx.ModelProto:
     torch.manual_seed(0)
-    return branch_onnx(DetectorBranch(LesionDetector(2), 50, GRID, CAM_GRID).eval(), GRID, sequence)
+    return branch_onnx(DetectorBranch(LesionDetector(2, len(inputs)), 50, GRID, CAM_GRID).eval(), GRID, inputs)
 
 
 @pytest.fixture(scope="module")
 def merged():
-    """The structural target on T1 (task 2), then the BME target on STIR (tasks 0 and 1) over the result."""
+    """The structural target reading T1 and STIR, its map on T1 (task 2), then the BME target on STIR (tasks 0
+    and 1) over the result."""
     base = onnx.load(str(FIXTURE))
-    once = merge_detector_branch(base, branch("t1"), {2: ([0.7, 1.3], -0.2)}, "t1", "structural/")
+    once = merge_detector_branch(base, branch("t1", "stir"), {2: ([0.7, 1.3], -0.2)}, "t1", "structural/")
     twice = merge_detector_branch(once, branch("stir"), {0: ([0.5, 0.9], 0.1), 1: ([0.6, 1.1], -0.3)}, "stir", "bme/")
     return base, once, twice
 
@@ -51,7 +52,7 @@ def test_one_node_makes_each_output_and_each_branch_reads_its_sequence(merged):
         assert len({n.name for n in nodes}) == len(nodes)
         assert len({i.name for i in model.graph.initializer}) == len(model.graph.initializer)
     reads = lambda prefix: {i for n in twice.graph.node if n.name.startswith(prefix) for i in n.input} & {"t1", "stir"}
-    assert reads("structural/") == {"t1"} and reads("bme/") == {"stir"}
+    assert reads("structural/") == {"t1", "stir"} and reads("bme/") == {"stir"}
 
 
 def test_the_stacking_weights_are_in_the_graph_for_their_tasks_only(merged):
@@ -70,6 +71,12 @@ def test_the_same_prefix_twice_is_refused(merged):
     _, once, _ = merged
     with pytest.raises(ValueError, match="already has nodes named structural/"):
         merge_detector_branch(once, branch("t1"), {2: ([1, 1], 0)}, "t1", "structural/")
+
+
+def test_a_branch_reading_an_input_the_classifier_lacks_is_refused():
+    base = onnx.load(str(FIXTURE))
+    with pytest.raises(ValueError, match=r"it reads \['t1', 'pd'\]"):
+        merge_detector_branch(base, branch("t1", "pd"), {2: ([1, 1], 0)}, "t1", "structural/")
 
 
 def test_a_branch_that_does_not_divide_the_grid_is_refused():
