@@ -2,7 +2,7 @@
 classifier.onnx (detector_graph.py), and the manifest, golden tensors and model card follow.
 
   /usr/bin/python3 -m models.training.export_detector --model models/sij-demo-synthetic \\
-      --run RUN --dataset DATASET --out models/sij-demo-synthetic --version 0.4.0 --base-training-seconds 2400
+      --run RUN --dataset DATASET --out models/sij-demo-synthetic --version 0.5.0 --base-training-seconds 2400
 
 Run once per target (a model can carry the structural detector on T1 and the BME detector on STIR). The other
 networks, tasks, thresholds and metrics are the base model's, unchanged. Each of the target's tasks takes the
@@ -172,7 +172,8 @@ def main(argv=None) -> int:
         "input": f"the classifier's {read} input{'s' if len(inputs) > 1 else ''} (denoised), one channel each",
         "network": f"3D CNN, widths {det['options']['width']}/{2 * det['options']['width']}, five convolutions, "
                    "receptive field 5 slices x 15 x 15 voxels, one logit per input voxel",
-        "readout": f"mean of the {saved['topK']} most probable voxels ({det['readout']}), as a logit",
+        "readout": (f"mean of the {saved['topK']} most probable voxels" if saved["topK"] > 1 else "probability of the most "
+                    "probable voxel") + f" ({det['readout']}), as a logit",
         "stacking": {"features": stage["tasks"][target.tasks[0]]["stacker"]["features"],
                      "tasks": {t: {"weights": stage["tasks"][t]["stacker"]["weights"],
                                    "bias": stage["tasks"][t]["stacker"]["bias"]} for t in target.tasks}},
