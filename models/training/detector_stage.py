@@ -107,7 +107,7 @@ def main() -> None:
     volumes: Dict[str, ExamVolumes] = {}
     for i in ids:
         e = ds.exam(i)
-        denoised = [a.model_outputs / f"{i}.{sequence}denoised.f32" for sequence in target.channels()]
+        denoised = [a.model_outputs / f"{i}.{sequence}denoised.f32" for sequence in target.inputs]
         missing = [f.name for f in denoised if not f.exists()]
         if i not in logits or missing or not all(ds.has(e, m) for m in target.masks()):
             raise SystemExit(f"{a.dataset}: exam {i} has no model output in {a.model_outputs} ({', '.join(missing)}) "
@@ -116,7 +116,7 @@ def main() -> None:
         volumes[i] = exam_volumes(image, {m: ds.volume(e, m) for m in target.masks()}, target)
     y = {(t, s): np.array([ds.exam(i).labels[t] for i in split[s]], bool)
          for t in target.tasks for s in ("validation", "unseen")}
-    print(f"target {target.name} ({'+'.join(target.channels())}), train {len(split['train'])}, validation "
+    print(f"target {target.name} ({'+'.join(target.inputs)}), train {len(split['train'])}, validation "
           f"{len(split['validation'])}, unseen ({a.unseen_site}) {len(split['unseen'])}", flush=True)
 
     history = []
@@ -137,7 +137,7 @@ def main() -> None:
     net = train_detector([volumes[i] for i in split["train"]], opts, rng, after_epoch)
     net.load_state_dict(best["state"])
     k = TOP_K[best["readout"]]
-    torch.save({"state": best["state"], "width": opts.width, "inputs": list(target.channels()), "topK": k,
+    torch.save({"state": best["state"], "width": opts.width, "inputs": list(target.inputs), "topK": k,
                 "target": target.name}, a.run / "detector.pt")
 
     def readout_logits(maps: List[np.ndarray]) -> np.ndarray:
@@ -154,7 +154,10 @@ def main() -> None:
         "validation": readout_logits([probability_map(net, volumes[i].image) for i in split["validation"]]),
         "unseen": readout_logits([maps[i] for i in split["unseen"]]),
     }
-    raw = lambda i: np.stack([ds.volume(ds.exam(i), sequence) for sequence in target.channels()])
+
+    def raw(i: str) -> np.ndarray:
+        return np.stack([ds.volume(ds.exam(i), sequence) for sequence in target.inputs])
+
     detector_raw = readout_logits([probability_map(net, raw(i)) for i in split["unseen"]])
 
     tasks, scores = {}, {i: {} for i in split["unseen"]}
@@ -197,7 +200,7 @@ def main() -> None:
 
     report = {
         "schema": "sij-detector-stage/1",
-        "target": {"name": target.name, "sequence": target.sequence, "inputs": list(target.channels()), "mask": target.mask, "codes": list(target.codes),
+        "target": {"name": target.name, "sequence": target.sequence, "inputs": list(target.inputs), "mask": target.mask, "codes": list(target.codes),
                    "mimics": list(target.mimics),
                    "mimicsElsewhere": [{"mask": m, "codes": list(c)} for m, c in target.mimics_elsewhere], "tasks": list(target.tasks), "lesions": target.lesions},
         "modelOutputs": produced.get("model"),

@@ -2,10 +2,11 @@
 
 The classifier's encoder works in 8 mm cells, and its T1 map learned where structural lesions occur,
 not what they look like: erosions are 30-55 voxels of 3.5 x 2 x 2 mm, mostly a lost dark cortical line.
-A detector is a small 3D CNN that reads one sequence at the grid's own resolution and is trained on the
-lesion masks of one target (DETECTOR_TARGETS: structural lesions on T1, bone marrow edema on STIR) on
-crops: a third centred on a target lesion, a quarter on a mimic the target's rule does not count, a
-quarter in the lesion-prone region of any training exam, the rest anywhere. Its exam-level score is the
+A detector is a small 3D CNN that reads one or more sequences (as channels) at the grid's own resolution
+and is trained on the lesion masks of one target (DETECTOR_TARGETS: structural lesions on T1, read with
+STIR beside it; bone marrow edema on STIR) on crops: a third centred on a target lesion, a quarter on a
+mimic the target's rule does not count, a quarter in the lesion-prone region of any training exam, the
+rest anywhere. Its exam-level score is the
 mean of the map's top k voxels, k chosen on validation; detector_stage.py stacks it on the classifier's
 logits of the target's tasks.
 """
@@ -38,11 +39,8 @@ class DetectorTarget:
     mimics: Tuple[int, ...]
     tasks: Tuple[str, ...]
     lesions: str
+    inputs: Tuple[str, ...]
     mimics_elsewhere: Tuple[Tuple[str, Tuple[int, ...]], ...] = ()
-    inputs: Tuple[str, ...] = ()
-
-    def channels(self) -> Tuple[str, ...]:
-        return self.inputs or (self.sequence,)
 
     def masks(self) -> Tuple[str, ...]:
         return (self.mask, *(m for m, _ in self.mimics_elsewhere))
@@ -59,9 +57,10 @@ DETECTOR_TARGETS: Dict[str, DetectorTarget] = {
     "structural": DetectorTarget("structural", "t1", *_map("structural"), mimics=(7, 11, 12), tasks=("structural",),
                                  lesions="erosion, fat lesion, backfill, ankylosis; mimics sclerosis, bone bud, "
                                          "osteophyte, bone marrow edema",
-                                 mimics_elsewhere=(("stirMask", (1,)),), inputs=("t1", "stir")),
+                                 inputs=("t1", "stir"), mimics_elsewhere=(("stirMask", (1,)),)),
     "bme": DetectorTarget("bme", "stir", *_map("bme"), mimics=(2, 3, 4, 5), tasks=("active_inflammation", "asas_bme"),
-                          lesions="bone marrow edema; mimics capsulitis, joint fluid, enthesitis, inflammation in an erosion"),
+                          lesions="bone marrow edema; mimics capsulitis, joint fluid, enthesitis, inflammation in an erosion",
+                          inputs=("stir",)),
 }
 # Exam-level readouts: the mean of the map's top k voxels (k = 1 is the maximum). All of them are a
 # TopK and a mean in ONNX, so the chosen one runs inside the exported graph.
@@ -114,13 +113,13 @@ class ExamVolumes:
 
 
 def exam_volumes(image: np.ndarray, masks: Mapping[str, np.ndarray], target: DetectorTarget) -> ExamVolumes:
-    """`image` is [C, D, H, W], one channel per sequence of `target.channels()`; `masks` holds every volume of
+    """`image` is [C, D, H, W], one channel per sequence of `target.inputs`; `masks` holds every volume of
     `target.masks()`."""
     codes = np.rint(masks[target.mask]).astype(np.int16)
-    expected = (len(target.channels()), *codes.shape)
+    expected = (len(target.inputs), *codes.shape)
     if image.shape != expected:
-        raise ValueError(f"{target.name} detector: image {list(image.shape)} is not {len(target.channels())} channels "
-                         f"({', '.join(target.channels())}) of {list(codes.shape)}")
+        raise ValueError(f"{target.name} detector: image {list(image.shape)} is not {len(target.inputs)} channels "
+                         f"({', '.join(target.inputs)}) of {list(codes.shape)}")
     lesions = np.isin(codes, target.codes)
     sources = [(codes, target.mimics)] + [(np.rint(masks[m]).astype(np.int16), c) for m, c in target.mimics_elsewhere]
     # A look-alike that overlaps a target lesion is a lesion crop, not a hard negative.
