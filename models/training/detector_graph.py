@@ -19,28 +19,35 @@ import torch.nn.functional as F
 from onnx import helper, numpy_helper
 from torch import nn
 
-from .lesion_detector import LesionDetector, probability_logit, top_k_mean
+from .detector_members import DetectorMember
+from .lesion_detector import probability_logit, top_k_mean
 
 SEQUENCES = ("t1", "stir")  # the classifier's inputs and its CAM's sequence axis, in this order
 
 
 class DetectorBranch(nn.Module):
-    """images [1, 1, D, H, W], one per sequence the detector reads, in its channel order -> (readout logit [1, 1],
-    probability map max-pooled onto the CAM grid [1, 1, d, h, w])."""
+    """images [1, 1, D, H, W], one per sequence the detectors read, in their channel order -> (readout logit [1, 1],
+    probability map max-pooled onto the CAM grid [1, 1, d, h, w]). Several members (an ensemble,
+    detector_members.py): the mean of their readout logits and of their probability maps."""
 
-    def __init__(self, detector: LesionDetector, top_k: int, grid: Sequence[int], cam_grid: Sequence[int]):
+    def __init__(self, members: Sequence[DetectorMember], grid: Sequence[int], cam_grid: Sequence[int]):
         super().__init__()
-        self.detector = detector.eval()
-        self.top_k = top_k
+        if not members:
+            raise ValueError("a detector branch needs at least one detector")
+        self.detectors = nn.ModuleList(m.net.eval() for m in members)
+        self.top_k = [m.top_k for m in members]
         kernel = [n // m for n, m in zip(grid, cam_grid)]
         if [k * m for k, m in zip(kernel, cam_grid)] != list(grid):
             raise ValueError(f"CAM grid {list(cam_grid)} does not divide the input grid {list(grid)}")
         self.kernel = tuple(kernel)
 
     def forward(self, *images: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        p = torch.sigmoid(self.detector(torch.cat(images, dim=1)))
-        readout = probability_logit(top_k_mean(p, self.top_k)).reshape(1, 1)
-        return readout, F.max_pool3d(p, self.kernel)
+        x = torch.cat(images, dim=1)
+        maps = [torch.sigmoid(net(x)) for net in self.detectors]
+        readouts = [probability_logit(top_k_mean(p, k)).reshape(1, 1) for p, k in zip(maps, self.top_k)]
+        if len(maps) == 1:
+            return readouts[0], F.max_pool3d(maps[0], self.kernel)
+        return torch.stack(readouts).mean(dim=0), F.max_pool3d(torch.stack(maps).mean(dim=0), self.kernel)
 
 
 def _renamed(node: onnx.NodeProto, names: Dict[str, str], prefix: str) -> onnx.NodeProto:

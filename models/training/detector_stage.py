@@ -9,9 +9,14 @@ same seed): the detector trains on the classifier's training exams; its epoch an
 weights and the thresholds are all chosen on the validation exams, which neither network trained on; the
 unseen site is scored once.
 
+With --members, nothing is trained: the stage scores the ensemble of runs trained alike (detector_members.py),
+choosing its stacks and thresholds on validation exactly as for one detector.
+
   node models/training/onnx-outputs.mjs MODEL DATASET OUTPUTS
   /usr/bin/python3 -m models.training.detector_stage --target structural|bme --dataset DATASET \\
-      --model-outputs OUTPUTS --run RUN --unseen-site delta --epochs 12
+      --model-outputs OUTPUTS --run RUN --unseen-site delta --epochs 12 [--init-seed N]
+  /usr/bin/python3 -m models.training.detector_stage --target structural --dataset DATASET \\
+      --model-outputs OUTPUTS --run RUN --unseen-site delta --members RUN0 RUN1 RUN2
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import argparse
 import json
 import time
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import numpy as np
 import torch
@@ -28,8 +33,10 @@ import torch.nn.functional as F
 
 from .dataset import TASKS, Dataset, load_dataset
 from .evaluate import TOLERANCE_VOX, pointing_record
+from .detector_members import (DetectorMember, describe_members, load_detector_file, mean_map, member_maps,
+                               readout_logit, save_ensemble)
 from .lesion_detector import (DETECTOR_TARGETS, TOP_K, DetectorTarget, ExamVolumes, TrainOptions, exam_volumes,
-                              probability_logit, probability_map, readout_scores, train_detector)
+                              probability_map, readout_scores, train_detector)
 from .metrics import auc, binary_metrics, bootstrap_auc_ci, pointing_hit, task_report, youden_threshold
 from .splits import make_splits
 from .stacking import fit_logistic, stacked_logit
@@ -75,6 +82,44 @@ def read_model_outputs(folder: Path) -> Dict:
         raise SystemExit(f"{outputs_file}: cannot read the model's outputs ({err})")
 
 
+def read_member_reports(runs: List[Path]) -> List[Dict]:
+    reports = []
+    for run in runs:
+        try:
+            reports.append(json.loads((run / "report.json").read_text()))
+        except (OSError, ValueError) as err:
+            raise SystemExit(f"{run / 'report.json'}: cannot read the member's stage report ({err})")
+    return reports
+
+
+def train_member(target: DetectorTarget, volumes: Dict[str, ExamVolumes], split: Dict[str, List[str]], y: Dict,
+                 opts: TrainOptions, rng: np.random.Generator, run: Path) -> Tuple[Dict, List[DetectorMember]]:
+    """Trains one detector, keeps the epoch and readout with the best validation AUC (averaged over the
+    target's tasks), saves it as run/detector.pt; returns the report's record of it and the member."""
+    history = []
+    best = {"auc": -1.0}
+
+    def after_epoch(epoch: int, loss: float, net) -> None:
+        scores = [readout_scores(probability_map(net, volumes[i].image)) for i in split["validation"]]
+        aucs = {k: float(np.mean([auc(y[t, "validation"], np.array([s[k] for s in scores])) for t in target.tasks]))
+                for k in TOP_K}
+        history.append({"epoch": epoch, "loss": loss, "validationAuc": aucs})
+        print(json.dumps({"epoch": epoch, "loss": round(loss, 4), **{k: round(v, 3) for k, v in aucs.items()}}), flush=True)
+        readout = max(TOP_K, key=lambda k: np.nan_to_num(aucs[k], nan=-1.0))
+        if best["auc"] < 0 or aucs[readout] > best["auc"]:
+            best.update(auc=aucs[readout], readout=readout, epoch=epoch,
+                        state={k: v.clone() for k, v in net.state_dict().items()})
+
+    net = train_detector([volumes[i] for i in split["train"]], opts, rng, after_epoch)
+    net.load_state_dict(best["state"])
+    k = TOP_K[best["readout"]]
+    torch.save({"state": best["state"], "width": opts.width, "inputs": list(target.inputs), "topK": k,
+                "target": target.name}, run / "detector.pt")
+    record = {"options": {**opts.__dict__, "crop": list(opts.crop)}, "readout": best["readout"], "topK": k,
+              "epoch": best["epoch"], "validationAuc": best["auc"], "history": history}
+    return record, [DetectorMember(net.eval(), k)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--target", choices=sorted(DETECTOR_TARGETS), default="structural")
@@ -90,6 +135,8 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=TrainOptions.lr)
     ap.add_argument("--crop", type=int, nargs=3, default=TrainOptions.crop)
     ap.add_argument("--crops-per-exam", type=int, default=TrainOptions.crops_per_exam)
+    ap.add_argument("--members", type=Path, nargs="+",
+                    help="run folders of this target's stages trained alike: score their ensemble, train nothing")
     a = ap.parse_args()
     target = DETECTOR_TARGETS[a.target]
     opts = TrainOptions(epochs=a.epochs, width=a.width, lr=a.lr, crop=tuple(a.crop), crops_per_exam=a.crops_per_exam)
@@ -103,7 +150,7 @@ def main() -> None:
     split = make_splits(ds, a.unseen_site, seed=a.seed)
     produced = read_model_outputs(a.model_outputs)
     logits = produced["outputs"]
-    ids = split["train"] + split["validation"] + split["unseen"]
+    ids = ([] if a.members else split["train"]) + split["validation"] + split["unseen"]
     volumes: Dict[str, ExamVolumes] = {}
     for i in ids:
         e = ds.exam(i)
@@ -119,46 +166,44 @@ def main() -> None:
     print(f"target {target.name} ({'+'.join(target.inputs)}), train {len(split['train'])}, validation "
           f"{len(split['validation'])}, unseen ({a.unseen_site}) {len(split['unseen'])}", flush=True)
 
-    history = []
-    best = {"auc": -1.0}
+    if a.members:
+        member_reports = read_member_reports(a.members)
+        try:
+            save_ensemble(a.run / "detector.pt", target.name, target.inputs, [m / "detector.pt" for m in a.members])
+        except ValueError as err:
+            raise SystemExit(str(err))
+        members = load_detector_file(a.run / "detector.pt")[2]
+        described = describe_members(member_reports)
+        init_seed = [m["initSeed"] for m in described]
+        record = {"options": member_reports[0]["detector"]["options"], "readout": "mean of the members' readout logits",
+                  "members": described, "epoch": None}
+        trained_minutes = sum(m["minutes"] for m in described)
+    else:
+        record, members = train_member(target, volumes, split, y, opts, rng, a.run)
+        trained_minutes = 0.0
 
-    def after_epoch(epoch: int, loss: float, net) -> None:
-        """The epoch and readout with the best validation AUC, averaged over the target's tasks."""
-        scores = [readout_scores(probability_map(net, volumes[i].image)) for i in split["validation"]]
-        aucs = {k: float(np.mean([auc(y[t, "validation"], np.array([s[k] for s in scores])) for t in target.tasks]))
-                for k in TOP_K}
-        history.append({"epoch": epoch, "loss": loss, "validationAuc": aucs})
-        print(json.dumps({"epoch": epoch, "loss": round(loss, 4), **{k: round(v, 3) for k, v in aucs.items()}}), flush=True)
-        readout = max(TOP_K, key=lambda k: np.nan_to_num(aucs[k], nan=-1.0))
-        if best["auc"] < 0 or aucs[readout] > best["auc"]:
-            best.update(auc=aucs[readout], readout=readout, epoch=epoch,
-                        state={k: v.clone() for k, v in net.state_dict().items()})
-
-    net = train_detector([volumes[i] for i in split["train"]], opts, rng, after_epoch)
-    net.load_state_dict(best["state"])
-    k = TOP_K[best["readout"]]
-    torch.save({"state": best["state"], "width": opts.width, "inputs": list(target.inputs), "topK": k,
-                "target": target.name}, a.run / "detector.pt")
-
-    def readout_logits(maps: List[np.ndarray]) -> np.ndarray:
-        readouts = [readout_scores(p)[best["readout"]] for p in maps]
-        return np.array([float(probability_logit(torch.tensor(r, dtype=torch.float64))) for r in readouts])
+    def readout_logits(maps: List[List[np.ndarray]]) -> np.ndarray:
+        return np.array([readout_logit(members, m) for m in maps])
 
     def features(split_name: str, task: str, detector: np.ndarray, raw: bool = False) -> np.ndarray:
         z = [logits[i]["logitsRawInput" if raw else "logits"][TASKS.index(task)] for i in split[split_name]]
         return np.column_stack([z, detector])
 
-    maps = {i: probability_map(net, volumes[i].image) for i in split["unseen"]}
+    unseen_maps = {i: member_maps(members, volumes[i].image) for i in split["unseen"]}
+    maps = {i: mean_map(m) for i, m in unseen_maps.items()}
     pooled = {i: cam_grid_map(m, a.cam_grid) for i, m in maps.items()}
     detector_logits = {
-        "validation": readout_logits([probability_map(net, volumes[i].image) for i in split["validation"]]),
-        "unseen": readout_logits([maps[i] for i in split["unseen"]]),
+        "validation": readout_logits([member_maps(members, volumes[i].image) for i in split["validation"]]),
+        "unseen": readout_logits([unseen_maps[i] for i in split["unseen"]]),
     }
+    if a.members:
+        record["validationAuc"] = float(np.mean([auc(y[t, "validation"], detector_logits["validation"])
+                                                   for t in target.tasks]))
 
     def raw(i: str) -> np.ndarray:
         return np.stack([ds.volume(ds.exam(i), sequence) for sequence in target.inputs])
 
-    detector_raw = readout_logits([probability_map(net, raw(i)) for i in split["unseen"]])
+    detector_raw = readout_logits([member_maps(members, raw(i)) for i in split["unseen"]])
 
     tasks, scores = {}, {i: {} for i in split["unseen"]}
     for t in target.tasks:
@@ -207,14 +252,14 @@ def main() -> None:
         "split": {s: len(split[s]) for s in ("train", "validation", "unseen")},
         "unseenSite": a.unseen_site,
         "seeds": {"split": a.seed, "init": init_seed},
-        "detector": {"options": {**opts.__dict__, "crop": list(opts.crop)}, "readout": best["readout"], "topK": k,
-                     "epoch": best["epoch"], "validationAuc": best["auc"], "history": history},
+        "detector": record,
         "tasks": tasks,
         "unseenExamScores": scores,
-        "minutes": (time.time() - started) / 60,
+        "minutes": trained_minutes + (time.time() - started) / 60,
     }
     (a.run / "report.json").write_text(json.dumps(report, indent=1))
-    summary = {"target": target.name, "readout": best["readout"], "epoch": best["epoch"], "validationAuc": best["auc"],
+    summary = {"target": target.name, "readout": record["readout"], "epoch": record["epoch"],
+               "validationAuc": record["validationAuc"],
                **{t: {"weights": r["stacker"]["weights"], "threshold": r["threshold"],
                       "unseenAuc": r["unseen"]["stacked"]["auc"], "classifierAlone": r["unseen"]["classifierAlone"]["auc"],
                       "detectorAlone": r["unseen"]["detectorAlone"]["auc"], "rawInputAuc": r["unseen"]["rawInput"]["auc"],

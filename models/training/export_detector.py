@@ -31,7 +31,8 @@ from .dataset import TASKS, load_dataset
 from .detector_graph import SEQUENCES, DetectorBranch, merge_detector_branch
 from .evaluate import case_kind, rule_labels
 from .export import OPSET
-from .lesion_detector import DETECTOR_TARGETS, DetectorTarget, LesionDetector
+from .detector_members import DetectorMember, load_detector_file
+from .lesion_detector import DETECTOR_TARGETS, DetectorTarget
 from .manifest import NETWORK_FILES, TASK_LABELS, write_manifest
 from .metrics import task_report
 from .tensors import read_f32, sha256_file, write_f32
@@ -112,6 +113,31 @@ def detector_metrics(manifest: Dict, stage: Dict, target: DetectorTarget, datase
     return metrics
 
 
+def _readout(top_k: int) -> str:
+    return f"mean of the {top_k} most probable voxels" if top_k > 1 else "probability of the most probable voxel"
+
+
+def detector_description(det: Dict, members: Sequence[DetectorMember], target: DetectorTarget) -> Dict:
+    """The manifest's words for the network, its readout and map, and the epochs chosen."""
+    width = det["options"]["width"]
+    network = (f"3D CNN, widths {width}/{2 * width}, five convolutions, receptive field 5 slices x 15 x 15 voxels, "
+               "one logit per input voxel")
+    heatmap = f"{', '.join(target.tasks)} on {target.sequence.upper()}: the detector's probability, maximum over each CAM cell"
+    if "members" not in det:
+        return {"network": network, "readout": f"{_readout(members[0].top_k)} ({det['readout']}), as a logit",
+                "heatmap": heatmap, "trainingEpochs": det["options"]["epochs"], "chosenEpoch": det["epoch"]}
+    seeds = ", ".join(str(m["initSeed"]) for m in det["members"])
+    return {
+        "network": f"{len(members)} detectors trained alike from initial seeds {seeds}, each a {network}",
+        "readout": "mean over the detectors of each one's readout as a logit (" +
+                   "; ".join(f"{_readout(m.top_k)}" for m in members) + ")",
+        "heatmap": f"{', '.join(target.tasks)} on {target.sequence.upper()}: the mean of the detectors' probabilities, "
+                   "maximum over each CAM cell",
+        "trainingEpochs": det["options"]["epochs"],
+        "members": [{"initSeed": m["initSeed"], "readout": m["readout"], "topK": m["topK"], "chosenEpoch": m["epoch"],
+                     "validationAuc": m["validationAuc"]} for m in det["members"]],
+    }
+
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python3 -m models.training.export_detector", description=__doc__.splitlines()[0])
@@ -131,13 +157,15 @@ def main(argv=None) -> int:
     installed = manifest.get("architecture", {}).get("lesionDetectors", [])
     if any(d["target"] == target.name for d in installed):
         p.error(f"{a.model}: the model already has a {target.name} detector")
-    saved = torch.load(a.run / "detector.pt")
-    inputs = saved.get("inputs", [target.sequence])  # detectors saved before session 17 read their map's sequence
-    detector = LesionDetector(saved["width"], len(inputs))
-    detector.load_state_dict(saved["state"])
+    try:
+        saved_target, inputs, members = load_detector_file(a.run / "detector.pt")
+    except ValueError as err:
+        p.error(str(err))
+    if saved_target != target.name:
+        p.error(f"{a.run / 'detector.pt'}: a {saved_target} detector, but report.json describes a {target.name} stage")
     grid = manifest["inputs"]["grid"]["size"]
     cam_grid = manifest["networks"]["classifier"]["camGrid"]
-    branch = DetectorBranch(detector, saved["topK"], grid, cam_grid).eval()
+    branch = DetectorBranch(members, grid, cam_grid).eval()
     stacks = {TASKS.index(t): (stage["tasks"][t]["stacker"]["weights"], stage["tasks"][t]["stacker"]["bias"])
               for t in target.tasks}
 
@@ -161,7 +189,6 @@ def main(argv=None) -> int:
                             target.sequence: "lesion-probability"}
     manifest["metrics"] = detector_metrics(manifest, stage, target, dataset)
     det = stage["detector"]
-    sequence = target.sequence.upper()
     read = " and ".join(s.upper() for s in inputs)
     manifest["architecture"]["lesionDetectors"] = installed + [{
         "target": target.name,
@@ -170,16 +197,10 @@ def main(argv=None) -> int:
         "lesions": target.lesions,
         "tasks": list(target.tasks),
         "input": f"the classifier's {read} input{'s' if len(inputs) > 1 else ''} (denoised), one channel each",
-        "network": f"3D CNN, widths {det['options']['width']}/{2 * det['options']['width']}, five convolutions, "
-                   "receptive field 5 slices x 15 x 15 voxels, one logit per input voxel",
-        "readout": (f"mean of the {saved['topK']} most probable voxels" if saved["topK"] > 1 else "probability of the most "
-                    "probable voxel") + f" ({det['readout']}), as a logit",
+        **detector_description(det, members, target),
         "stacking": {"features": stage["tasks"][target.tasks[0]]["stacker"]["features"],
                      "tasks": {t: {"weights": stage["tasks"][t]["stacker"]["weights"],
                                    "bias": stage["tasks"][t]["stacker"]["bias"]} for t in target.tasks}},
-        "heatmap": f"{', '.join(target.tasks)} on {sequence}: the detector's probability, maximum over each CAM cell",
-        "trainingEpochs": det["options"]["epochs"],
-        "chosenEpoch": det["epoch"],
     }]
     td = manifest["trainingData"]
     td["description"] += (

@@ -93,6 +93,9 @@ def _detector_lines(n: int, det: Dict, m: Dict, labels: Dict[str, str]) -> List[
         + " and gives every voxel a probability of a lesion",
         f"   ({det['lesions']}; {det['network']}). Its exam score is the {det['readout']}.",
     ]
+    if det.get("members"):
+        lines.append(f"   The {len(det['members'])} detectors differ only in their initial weights and crops: one detector's "
+                     "validation AUC moves by up to 0.05 from one epoch to the next, and the mean of several evens that out.")
     for t in det["tasks"]:
         s = det["stacking"]["tasks"][t]
         lines.append(f"   {labels[t]}: sigmoid({s['weights'][0]:.2f} x classifier logit + {s['weights'][1]:.2f} x detector logit "

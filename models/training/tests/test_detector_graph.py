@@ -7,6 +7,7 @@ from onnx import shape_inference
 
 from models.training.detector_graph import DetectorBranch, merge_detector_branch
 from models.training.export_detector import branch_onnx
+from models.training.detector_members import DetectorMember
 from models.training.lesion_detector import LesionDetector
 
 REPO = Path(__file__).resolve().parents[3]
@@ -22,7 +23,7 @@ def shapes(model, names):
 
 def branch(*inputs: str) -> onnx.ModelProto:
     torch.manual_seed(0)
-    return branch_onnx(DetectorBranch(LesionDetector(2, len(inputs)), 50, GRID, CAM_GRID).eval(), GRID, inputs)
+    return branch_onnx(DetectorBranch([DetectorMember(LesionDetector(2, len(inputs)), 50)], GRID, CAM_GRID).eval(), GRID, inputs)
 
 
 @pytest.fixture(scope="module")
@@ -81,4 +82,4 @@ def test_a_branch_reading_an_input_the_classifier_lacks_is_refused():
 
 def test_a_branch_that_does_not_divide_the_grid_is_refused():
     with pytest.raises(ValueError, match="does not divide"):
-        DetectorBranch(LesionDetector(2), 50, GRID, (20, 28, 30))
+        DetectorBranch([DetectorMember(LesionDetector(2), 50)], GRID, (20, 28, 30))

@@ -101,3 +101,39 @@ def test_a_run_stacks_the_detector_on_each_task_s_classifier_logit_and_scores_th
         assert game["positiveExamsWithMask"] == WITH_MASK[task] and 0 <= game["hits"] <= game["positiveExamsWithMask"]
     saved = torch.load(run / "detector.pt")
     assert saved["topK"] == TOP_K[report["detector"]["readout"]] and saved["width"] == 4 and saved["target"] == target
+
+
+def run_stage(tmp_path: Path, run: Path, target: str, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "models.training.detector_stage", "--target", target, "--dataset", str(tmp_path / "ds"),
+         "--model-outputs", str(tmp_path / "outputs"), "--run", str(run), "--unseen-site", "c", "--epochs", "2",
+         "--width", "4", "--crop", "4", "16", "16", "--crops-per-exam", "2", "--cam-grid", "8", "8", "8", *extra],
+        capture_output=True, text=True, cwd=REPO,
+    )
+
+
+def test_an_ensemble_averages_its_members_readout_logits_and_refuses_another_target_s_member(tmp_path):
+    (tmp_path / "ds").mkdir()
+    make_dataset(tmp_path / "ds", per_site=20)
+    fake_model_outputs(tmp_path / "ds", tmp_path / "outputs")
+    runs = [tmp_path / f"member{s}" for s in (0, 1)]
+    for s, run in enumerate(runs):
+        assert run_stage(tmp_path, run, "structural", "--init-seed", str(s)).returncode == 0
+    done = run_stage(tmp_path, tmp_path / "ensemble", "structural", "--members", *map(str, runs))
+    assert done.returncode == 0, done.stderr
+    members = [json.loads((r / "report.json").read_text()) for r in runs]
+    report = json.loads((tmp_path / "ensemble" / "report.json").read_text())
+    assert [m["initSeed"] for m in report["detector"]["members"]] == [0, 1]
+    assert report["seeds"]["init"] == [0, 1]
+    for i, s in report["unseenExamScores"].items():  # each member scored the same exams alone
+        expected = (members[0]["unseenExamScores"][i]["detectorLogit"] + members[1]["unseenExamScores"][i]["detectorLogit"]) / 2
+        assert abs(s["detectorLogit"] - expected) < 1e-9
+    assert report["minutes"] >= members[0]["minutes"] + members[1]["minutes"]
+    saved = torch.load(tmp_path / "ensemble" / "detector.pt")
+    assert saved["target"] == "structural" and len(saved["members"]) == 2
+    assert [m["topK"] for m in saved["members"]] == [m["detector"]["topK"] for m in members]
+
+    assert run_stage(tmp_path, tmp_path / "bme", "bme").returncode == 0
+    refused = run_stage(tmp_path, tmp_path / "mixed", "structural", "--members", str(runs[0]), str(tmp_path / "bme"))
+    assert refused.returncode != 0
+    assert str(tmp_path / "bme" / "detector.pt") in refused.stderr and "cannot join a structural ensemble" in refused.stderr

@@ -13,6 +13,7 @@ from models.training.tests.test_pipeline import make_dataset
 
 REPO = Path(__file__).resolve().parents[3]
 FIXTURE = REPO / "test/fixtures/models/random-small"
+GRID_OF_FIXTURE, CAM_OF_FIXTURE = (20, 112, 112), (10, 7, 7)  # test/fixtures/models/random-small/manifest.json
 STAGE_OPTIONS = ("--unseen-site", "c", "--epochs", "1", "--width", "4", "--crop", "4", "16", "16", "--crops-per-exam", "2",
                  "--cam-grid", "8", "8", "8")
 
@@ -110,3 +111,77 @@ def test_the_card_re_rendered_from_the_manifest_alone_is_the_exported_one(export
     rerender(copy)
     assert (copy / "MODEL_CARD.md").read_text() == (exported / "model-sb/MODEL_CARD.md").read_text()
     assert (copy / "manifest.json").read_text() == (exported / "model-sb/manifest.json").read_text()
+
+
+ORT_PARITY = """
+const ort = require('onnxruntime-node');
+const fs = require('fs');
+const path = require('path');
+const folder = process.argv[1];
+const golden = JSON.parse(fs.readFileSync(path.join(folder, 'golden/golden.json'), 'utf8'));
+const tensor = (name) => {
+  const { file, shape } = golden.tensors[name];
+  const b = fs.readFileSync(path.join(folder, file));
+  return new ort.Tensor('float32', new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), shape);
+};
+(async () => {
+  const session = await ort.InferenceSession.create(path.join(folder, 'classifier.onnx'));
+  const out = await session.run({ t1: tensor('denoised_t1'), stir: tensor('denoised_stir') });
+  const diff = (name) => out[name].data.reduce((m, v, i) => Math.max(m, Math.abs(v - tensor(name).data[i])), 0);
+  console.log(JSON.stringify({ probabilities: diff('probabilities'), cam: diff('cam'), tolerance: golden.tolerance }));
+})();
+"""
+
+
+@pytest.fixture(scope="module")
+def ensemble(tmp_path_factory):
+    """Two structural members trained alike from init seeds 0 and 1, their ensemble stage, exported onto the fixture."""
+    tmp = tmp_path_factory.mktemp("export-ensemble")
+    (tmp / "ds").mkdir()
+    make_dataset(tmp / "ds", per_site=20)
+    fake_model_outputs(tmp / "ds", tmp / "outputs")
+    common = ("--target", "structural", "--dataset", str(tmp / "ds"), "--model-outputs", str(tmp / "outputs"), *STAGE_OPTIONS)
+    for seed in (0, 1):
+        done = run("models.training.detector_stage", *common, "--run", str(tmp / f"member{seed}"), "--init-seed", str(seed))
+        assert done.returncode == 0, done.stderr
+    done = run("models.training.detector_stage", *common, "--run", str(tmp / "run-structural"),
+               "--members", str(tmp / "member0"), str(tmp / "member1"))
+    assert done.returncode == 0, done.stderr
+    shutil.copytree(FIXTURE, tmp / "base")
+    done = export(tmp, "base", "structural", "model-e", "9.9.7")
+    assert done.returncode == 0, done.stderr
+    return tmp
+
+
+def test_an_ensemble_s_graph_reads_the_mean_of_its_members_readouts(ensemble):
+    import torch
+
+    from models.training.detector_graph import DetectorBranch
+    from models.training.detector_members import load_detector_file
+
+    manifest = json.loads((ensemble / "model-e/manifest.json").read_text())
+    (detector,) = manifest["architecture"]["lesionDetectors"]
+    assert [m["initSeed"] for m in detector["members"]] == [0, 1] and "chosenEpoch" not in detector
+    assert detector["readout"].startswith("mean over the detectors")
+    assert "2 detectors differ only in their initial weights" in (ensemble / "model-e/MODEL_CARD.md").read_text()
+
+    # Each member alone, from its own run: the golden structural probability stacks the mean of their readouts.
+    t1, stir = (torch.from_numpy(golden(ensemble / "model-e", f"denoised_{s}")) for s in ("t1", "stir"))
+    readouts = []
+    for seed in (0, 1):
+        _, _, (member,) = load_detector_file(ensemble / f"member{seed}/detector.pt")
+        with torch.no_grad():
+            readouts.append(float(DetectorBranch([member], GRID_OF_FIXTURE, CAM_OF_FIXTURE)(t1, stir)[0]))
+    stacker = stage(ensemble, "structural")["tasks"]["structural"]["stacker"]
+    p0 = float(golden(ensemble / "base", "probabilities")[0, 2])
+    z = stacker["weights"][0] * np.log(p0 / (1 - p0)) + stacker["weights"][1] * np.mean(readouts) + stacker["bias"]
+    assert abs(float(golden(ensemble / "model-e", "probabilities")[0, 2]) - 1 / (1 + np.exp(-z))) < 1e-5
+
+
+def test_onnxruntime_reproduces_the_ensemble_s_golden_outputs(ensemble):
+    done = subprocess.run(["node", "-e", ORT_PARITY, str(ensemble / "model-e")], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    r = json.loads(done.stdout)
+    assert r["probabilities"] <= r["tolerance"]["probabilities"]
+    cam = golden(ensemble / "model-e", "cam")
+    assert r["cam"] <= r["tolerance"]["camRelative"] * np.abs(cam).max()
